@@ -1,0 +1,74 @@
+# Kaohe — every target installs what it needs itself, so a fresh clone works with no other step.
+#   make demo    the main job: sets up the venv and embedded database, runs a whole appraisal cycle
+#   make test    the whole test suite (unit, property, Spark, browser, SQLite and PostgreSQL)
+#   make lint    ruff on everything, mypy --strict on the core packages
+#   make bench   benchmarks (not tests): KPI computation at scale and the web load test
+#   make serve   the web application on http://127.0.0.1:8000
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CORE   := $(VENV)/.installed-core
+FULL   := $(VENV)/.installed-full
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+export PYSPARK_PYTHON := $(abspath $(BIN)/python)
+export SPARK_LOCAL_IP := 127.0.0.1
+export DJANGO_ALLOW_ASYNC_UNSAFE := true
+
+.PHONY: demo test test-fast test-spark test-browser test-postgres lint bench serve sysdeps-demo sysdeps-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Only what the main job needs: the core, the web app, exports.
+$(CORE): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+# Everything the test suite needs on top: Spark, PostgreSQL driver, gunicorn, test tools.
+$(FULL): pyproject.toml $(CORE)
+	$(BIN)/pip install -q -e '.[spark,postgres,serve,test]'
+	touch $@
+
+sysdeps-demo:
+	scripts/install_system_deps.sh demo
+
+sysdeps-test:
+	scripts/install_system_deps.sh test
+
+demo: $(CORE) sysdeps-demo
+	$(BIN)/python -m kaohe.demo
+
+test: $(FULL) sysdeps-test
+	$(PYTEST) -q -m "not spark and not browser and not postgres"
+	$(PYTEST) -q -m spark
+	KAOHE_DB=postgres $(PYTEST) -q -m "not spark and not browser" tests/web tests/api tests/hardening
+	$(PYTEST) -q -m browser
+
+test-fast: $(FULL)
+	$(PYTEST) -q -x -m "not spark and not browser and not postgres"
+
+test-spark: $(FULL)
+	$(PYTEST) -q -m spark
+
+test-browser: $(FULL) sysdeps-test
+	$(PYTEST) -q -m browser
+
+test-postgres: $(FULL)
+	KAOHE_DB=postgres $(PYTEST) -q -m "not spark and not browser" tests/web tests/api tests/hardening
+
+lint: $(FULL)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: $(FULL)
+	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/load_bench.py
+
+serve: $(CORE)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+clean:
+	rm -rf $(VENV) out var test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,405 @@
+"""Typed models of Kaohe's scheme language.
+
+A *scheme* is the appraisal form of one position at one level for one period:
+categories (业绩 / 能力 / 态度 …) with weights, each holding indicators. An
+indicator names where its value comes from (a KPI of the metrics catalog, manual
+ratings, or counted occurrences) and the rule that turns that value into points.
+
+The models check structure only (types, required fields, unknown keys). Whether a
+scheme makes sense — weights summing to 100, tiers without gaps — is the job of
+the checker (`kaohe.scheme.checker`), which reports problems instead of refusing
+to load, so that an HR officer sees all of them at once.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+ParamValue = str | int | float | bool
+
+
+class Model(BaseModel):
+    """Base for every scheme element: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Text(Model):
+    """A text in Chinese (the default language) and English."""
+
+    zh: str = Field(min_length=1)
+    en: str = ""
+
+
+# --- enumerations -------------------------------------------------------------------------
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"  # larger values are better (service level, CSAT)
+    LOWER = "lower"  # smaller values are better (ACW, complaints)
+    BAND = "band"  # a value inside a band is best (average talk time 40–180 s)
+    NONE = "none"  # a rating or a count with no better side of its own
+
+
+class Level(StrEnum):
+    DIRECTOR = "director"  # 总监
+    MANAGER = "manager"  # 经理
+    SUPERVISOR = "supervisor"  # 主管
+    SPECIALIST = "specialist"  # 专员 / 座席员
+
+
+class Period(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+
+
+class Scale(StrEnum):
+    POINTS = "points"  # the rule yields points out of the indicator's weight (表9-23)
+    PERCENT = "percent"  # the rule yields 0–100, then × weight / 100 (表9-26)
+
+
+class StepPolicy(StrEnum):
+    WHOLE = "whole"  # only complete steps count: 3 s over a 2 s step is one step
+    STARTED = "started"  # every started step counts: 3 s over a 2 s step is two steps
+
+
+class MissingPolicy(StrEnum):
+    ERROR = "error"  # the sheet cannot be scored until the value is supplied
+    ZERO = "zero"  # the item scores zero, and the sheet says why
+    EXCLUDE = "exclude"  # the item is left out and the other weights are renormalised
+
+
+class LowSamplePolicy(StrEnum):
+    FLAG = "flag"  # score it, but flag the item for the reviewer
+    EXCLUDE = "exclude"  # treat as missing-and-excluded (renormalise)
+    ERROR = "error"  # refuse to score until more data exists
+
+
+class RaterRole(StrEnum):
+    SELF = "self"  # 自评
+    SUPERVISOR = "supervisor"  # 考评 (direct supervisor)
+    REVIEWER = "reviewer"  # 审评 (the supervisor's manager)
+    PEER = "peer"  # 360: colleagues
+    CUSTOMER = "customer"  # 360: internal or external customers
+    QA = "qa"  # quality-monitoring officer
+
+
+class AbsentRaterPolicy(StrEnum):
+    RENORMALISE = "renormalise"  # the present raters' weights are scaled up to 100 %
+    ERROR = "error"  # the item cannot be scored until every rater has rated
+
+
+class RoundingMode(StrEnum):
+    HALF_UP = "half_up"
+    HALF_EVEN = "half_even"
+    DOWN = "down"
+    UP = "up"
+
+
+# --- explanation (指标说明) ----------------------------------------------------------------
+
+
+class Explanation(Model):
+    """What the book calls 指标说明: how HR explains an indicator to the people rated on it."""
+
+    definition: str = Field(min_length=1)
+    formula: str = Field(min_length=1)
+    data_source: str = Field(min_length=1)
+    frequency: str = Field(min_length=1)
+
+
+# --- data sources -------------------------------------------------------------------------
+
+
+class KpiSource(Model):
+    """The value is a KPI computed by the metrics catalog from operational records."""
+
+    kind: Literal["kpi"]
+    kpi: Identifier
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    # whose figure: the employee's own, or the team / department / center they lead
+    scope: Literal["self", "team", "department", "center"] = "self"
+
+
+class RaterWeight(Model):
+    role: RaterRole
+    weight: Decimal = Field(gt=0, le=100)  # percent of the indicator's rating
+
+
+class ManualSource(Model):
+    """The value is a rating given by people (self, supervisor, reviewer, 360)."""
+
+    kind: Literal["manual"]
+    raters: list[RaterWeight] = Field(default_factory=list)
+
+
+class CountRef(Model):
+    """One kind of counted occurrence: from a KPI (e.g. attendance_late) or entered by a rater."""
+
+    kpi: Identifier | None = None
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    entered_by: RaterRole | None = None
+
+
+class CountsSource(Model):
+    """The value is a set of occurrence counts (late arrivals, absences, complaints …)."""
+
+    kind: Literal["counts"]
+    counts: dict[Identifier, CountRef]
+
+
+Source = Annotated[KpiSource | ManualSource | CountsSource, Field(discriminator="kind")]
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+class Step(Model):
+    """A linear step: every `per` units of deviation change the score by `points`.
+
+    `limit` is the value beyond which the deviation stops counting (表9-26: the ACW
+    reward stops at 25 s).
+    """
+
+    per: Decimal = Field(default=Decimal(1), gt=0)
+    points: Decimal = Field(ge=0)
+    limit: Decimal | None = None
+
+
+class GateRule(Model):
+    """Pass/fail against a threshold (表9-26 监听分值: average ≥ 80 → 100, else 0)."""
+
+    type: Literal["gate"]
+    threshold: Decimal
+    op: Literal[">=", ">", "<=", "<"] = ">="
+    pass_score: Decimal
+    fail_score: Decimal = Decimal(0)
+
+
+class Tier(Model):
+    """One row of a tier table; a value belongs to it when it lies within [min, max)."""
+
+    score: Decimal
+    min: Decimal | None = None
+    max: Decimal | None = None
+    min_inclusive: bool = True
+    max_inclusive: bool = False
+    label: str = ""
+
+
+class TiersRule(Model):
+    """Tier table (表9-23 客户满意度: ≥ 90 → 20, ≥ 85 → 10, ≥ 80 → 5, else 0).
+
+    `otherwise` scores a value that falls in no tier; when it is absent such a value
+    is an error on the sheet, and the checker reports the uncovered range up front.
+    """
+
+    type: Literal["tiers"]
+    tiers: list[Tier] = Field(min_length=1)
+    otherwise: Decimal | None = None
+
+
+class LinearRule(Model):
+    """Deviation from a target with separate slopes on each side.
+
+    The better side is given by the indicator's direction. 表9-26 话后处理时间: base 70
+    at 40 s; better: +2 per second down to 25 s; worse: −5 per second; floor 0.
+    """
+
+    type: Literal["linear"]
+    target: Decimal
+    base: Decimal
+    better: Step | None = None
+    worse: Step | None = None
+    floor: Decimal | None = None
+    cap: Decimal | None = None
+
+
+class BandRule(Model):
+    """A band of best values (表9-26 平均通话时间: 40–180 s → 100, −10 per 2 s outside)."""
+
+    type: Literal["band"]
+    low: Decimal
+    high: Decimal
+    inside: Decimal
+    below: Step | None = None
+    above: Step | None = None
+    floor: Decimal | None = None
+
+
+class Deduction(Model):
+    """Points taken away for each occurrence of one count (each late arrival −20)."""
+
+    count: Identifier
+    points: Decimal = Field(ge=0)
+    label: Text | None = None
+
+
+class PerOccurrenceRule(Model):
+    type: Literal["per_occurrence"]
+    base: Decimal
+    deductions: list[Deduction] = Field(min_length=1)
+    floor: Decimal | None = Decimal(0)
+
+
+class VetoRule(Model):
+    """一票否决: any occurrence (count ≥ threshold) vetoes the item, the sheet, or caps the grade."""
+
+    type: Literal["veto"]
+    effect: Literal["item_zero", "sheet_zero", "cap_grade"] = "item_zero"
+    cap_grade: str | None = None
+    threshold: int = Field(default=1, ge=1)
+    clear_score: Decimal = Decimal(0)  # the item's score when nothing happened
+
+
+class LevelAnchor(Model):
+    level: int = Field(ge=1, le=10)
+    score: Decimal
+    anchor: Text  # the behaviour that shows this level
+
+
+class LevelRule(Model):
+    """Level rating with behaviour anchors (表9-24: level 1–5 → 5/10/15/20/25)."""
+
+    type: Literal["levels"]
+    levels: list[LevelAnchor] = Field(min_length=2)
+
+
+class RatioRule(Model):
+    """Score proportional to achievement against target, with a cap (e.g. 120 % of full)."""
+
+    type: Literal["ratio"]
+    target: Decimal = Field(gt=0)
+    full: Decimal  # the score when the target is met exactly
+    cap: Decimal | None = None
+    floor: Decimal = Decimal(0)
+
+
+class BonusRule(Model):
+    """加分项: points on top of the weighted total, which may lift it above 100."""
+
+    type: Literal["bonus"]
+    per: Decimal = Field(default=Decimal(1), gt=0)
+    points: Decimal = Field(gt=0)
+    max_points: Decimal = Field(gt=0)
+
+
+class ManualRule(Model):
+    """A score entered by raters directly, within bounds."""
+
+    type: Literal["manual"]
+    min: Decimal = Decimal(0)
+    max: Decimal
+
+
+class FormulaRule(Model):
+    """A formula in Kaohe's small expression language, parsed and type-checked at load.
+
+    Variables: `value`, `target`, the indicator's count names, and `sample`.
+    """
+
+    type: Literal["formula"]
+    expr: str = Field(min_length=1)
+    min: Decimal | None = None
+    max: Decimal | None = None
+
+
+Rule = Annotated[
+    GateRule
+    | TiersRule
+    | LinearRule
+    | BandRule
+    | PerOccurrenceRule
+    | VetoRule
+    | LevelRule
+    | RatioRule
+    | BonusRule
+    | ManualRule
+    | FormulaRule,
+    Field(discriminator="type"),
+]
+
+
+# --- indicators, categories, schemes ------------------------------------------------------
+
+
+class MinSample(Model):
+    """A minimum sample below which the value is not trusted (CSAT from < 10 surveys)."""
+
+    size: int = Field(ge=1)
+    action: LowSamplePolicy = LowSamplePolicy.FLAG
+
+
+class Indicator(Model):
+    id: Identifier
+    name: Text
+    weight: Decimal = Field(ge=0)  # percent within its category (0 for bonus and veto items)
+    unit: str = ""
+    direction: Direction
+    source: Source
+    target: Decimal | None = None
+    standard: str = ""  # the target as written on the form (指标要求 / 考核标准)
+    rule: Rule
+    explanation: Explanation
+    missing: MissingPolicy | None = None  # None: the scheme's default
+    min_sample: MinSample | None = None
+    prorate: bool = False  # scale counts to a full period for new hires / long leave
+
+
+class Category(Model):
+    id: Identifier
+    name: Text
+    weight: Decimal = Field(ge=0)  # percent of the sheet total
+    scale: Scale | None = None  # None: the scheme's scale
+    indicators: list[Indicator] = Field(default_factory=list)
+
+
+class Rounding(Model):
+    places: int = Field(default=2, ge=0, le=6)
+    mode: RoundingMode = RoundingMode.HALF_UP
+
+
+class GradeBand(Model):
+    grade: str = Field(min_length=1, max_length=8)
+    min: Decimal  # inclusive lower bound of the total
+    label: Text | None = None
+
+
+class GradeEffect(Model):
+    """What a grade brings: the bonus coefficient and other consequences."""
+
+    grade: str
+    bonus_coefficient: Decimal = Field(ge=0)
+    salary_adjustment_pct: Decimal = Decimal(0)
+    note: Text | None = None
+
+
+class Grading(Model):
+    bands: list[GradeBand] = Field(min_length=1)  # from the best grade down
+    forced_distribution: dict[str, Decimal] | None = None  # grade → percent of people
+    effects: list[GradeEffect] = Field(default_factory=list)
+
+
+class Scheme(Model):
+    id: Identifier
+    name: Text
+    position: Identifier  # position id in the library
+    level: Level
+    period: Period
+    scale: Scale = Scale.PERCENT
+    step_policy: StepPolicy = StepPolicy.WHOLE
+    rounding: Rounding = Field(default_factory=Rounding)
+    missing: MissingPolicy = MissingPolicy.ERROR
+    absent_rater: AbsentRaterPolicy = AbsentRaterPolicy.RENORMALISE
+    raters: list[RaterWeight] = Field(default_factory=list)  # default for manual items
+    categories: list[Category] = Field(min_length=1)
+    grading: Grading | None = None
+    source: str = ""  # where the scheme comes from, e.g. "book sample 表9-26"
+    notes: str = ""
