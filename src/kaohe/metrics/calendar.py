@@ -109,7 +109,7 @@ class WorkCalendar:
                 continue
             hol, work = per_year.setdefault(d.year, (set(), set()))
             (hol if kind == HOLIDAY else work).add(d)
-        for year, (hol, work) in per_year.items():
+        for hol, work in per_year.values():
             problems += [f"{source}: {d.isoformat()} listed both as holiday and as workday" for d in sorted(hol & work)]
         if not per_year and not problems:
             problems.append(f"{source}: no rows")

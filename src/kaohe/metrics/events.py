@@ -341,7 +341,7 @@ ORG = TableSchema(
     (
         _c("employee_id", "str"),
         _c("name", "str"),
-        _c("team_id", "str"),
+        _opt("team_id", "str"),  # managers and directors belong to no team
         _c("department_id", "str"),
         _c("center_id", "str"),
         _c("position_id", "str"),

@@ -17,6 +17,7 @@ by :meth:`Store.recover`.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -93,6 +94,13 @@ class Store:
         ``staged`` may be None for a batch that added no rows (it is still recorded, so the
         same file is recognised next time)."""
         batch = dict(batch, table=table)
+        self.root.mkdir(parents=True, exist_ok=True)
+        # one committer at a time: the manifest is read, extended and replaced
+        with open(self.root / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._commit_locked(table, staged, batch)
+
+    def _commit_locked(self, table: str, staged: Path | None, batch: dict[str, Any]) -> None:
         if staged is not None:
             target_dir = self.table_dir(table)
             target_dir.mkdir(parents=True, exist_ok=True)

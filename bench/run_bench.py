@@ -1,0 +1,435 @@
+"""Kaohe benchmark (``make bench``): ingest speed, KPI computation time and peak memory.
+
+Not a test. For each size (``--sizes 10M,100M``) it generates a synthetic center of
+``--agents`` agents once into a cache directory (``.bench-data/`` by default, git-ignored),
+then runs each variant in its own child process and measures the wall time and the child's
+peak RSS (``resource.getrusage(RUSAGE_CHILDREN)`` read by a small wrapper process that runs
+only that one child):
+
+- ``ingest``   CSV → event store through ``kaohe.metrics.ingest.import_file`` (rows/s), on a
+               CSV of the first ``--ingest-rows`` calls;
+- ``kaohe``    the call and agent-state KPIs through ``kaohe.metrics.compute.compute_kpis``
+               (per agent, whole period) — the set the baselines compute too;
+- ``kaohe_all`` every registered KPI at agent, team, department and center level;
+- ``sql``      baseline (b): one hand-written DuckDB query computing the same KPIs over the
+               same Parquet files, written the straightforward way (zone conversion per row,
+               repeat-contact window over whole rows);
+- ``scan``     baseline (c): the minimum scan of the columns involved (counts and sums by agent);
+- ``pandas``   baseline (a): the same KPIs in plain pandas (only at sizes ≤ ``--pandas-max``).
+
+Results go to ``docs/benchmarks.md`` (the section between the bench markers is replaced)
+and to ``<cache>/results-<timestamp>.json``.
+
+Usage: .venv/bin/python bench/run_bench.py [--sizes 1M,10M] [--agents 10000] [--cache DIR]
+       [--variants ingest,kaohe,kaohe_all,sql,scan,pandas] [--no-docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+TZ = "Asia/Shanghai"
+OFFSET_H = 8
+FIRST_MONTH = "2026-01"
+CALLS_PER_AGENT_MONTH = 1000  # ≈ 33 a working day
+SUBSET = ["handled_calls", "aht", "avg_talk_time", "avg_hold_time", "avg_acw_time", "transfer_rate",
+          "service_level", "asa", "abandon_rate", "fcr", "occupancy", "effective_work_rate"]
+ALL_VARIANTS = ["ingest", "scan", "sql", "kaohe", "kaohe_all", "pandas"]
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().upper()
+    mult = {"K": 1_000, "M": 1_000_000, "G": 1_000_000_000}.get(text[-1], 1)
+    return int(float(text.rstrip("KMG")) * mult)
+
+
+def period_for(months: int) -> tuple[str, str, str]:
+    """(period text for compute_kpis, local start, local end)."""
+    y, m = (int(x) for x in FIRST_MONTH.split("-"))
+    start = dt.date(y, m, 1)
+    ey, em = y + (m - 1 + months) // 12, (m - 1 + months) % 12 + 1
+    end = dt.date(ey, em, 1)
+    return f"{start.isoformat()}/{end.isoformat()}", f"{start} 00:00:00", f"{end} 00:00:00"
+
+
+# --- data ----------------------------------------------------------------------------------
+def ensure_data(size: int, agents: int, cache: Path, ingest_rows: int) -> dict:
+    from kaohe.metrics.generator import GeneratorConfig, generate_config
+
+    d = cache / f"center-{size}-a{agents}"
+    marker = d / "bench-data.json"
+    if marker.exists():
+        return json.loads(marker.read_text())
+    months = max(1, math.ceil(size / (agents * CALLS_PER_AGENT_MONTH)))
+    print(f"generating {size:,} calls for {agents:,} agents over {months} month(s) into {d} …", flush=True)
+    t0 = time.perf_counter()
+    cfg = GeneratorConfig(agents=agents, month=FIRST_MONTH, months=months, seed=20261123, calls=size)
+    counts = generate_config(d / "data", cfg, overwrite=True)
+    gen_s = time.perf_counter() - t0
+    csv_path = d / "ingest-calls.csv"
+    import duckdb
+
+    n = min(size, ingest_rows)
+    cols = ("call_id, queue, direction, customer_id, agent_id, strftime(offered_at, '%Y-%m-%d %H:%M:%S.%f') offered_at, "
+            "strftime(answered_at, '%Y-%m-%d %H:%M:%S.%f') answered_at, strftime(ended_at, '%Y-%m-%d %H:%M:%S.%f') ended_at, "
+            "talk_s, hold_s, acw_s, outcome, transferred, disposition")
+    duckdb.connect().execute(f"COPY (SELECT {cols} FROM read_parquet('{d}/data/calls/*.parquet') LIMIT {n}) "
+                             f"TO '{csv_path}' (HEADER, DELIMITER ',')")
+    info = {"size": size, "agents": agents, "months": months, "data": str(d / "data"), "counts": counts,
+            "generate_s": round(gen_s, 1), "ingest_csv": str(csv_path), "ingest_rows": n,
+            "parquet_bytes": sum(f.stat().st_size for f in (d / "data").rglob("*.parquet"))}
+    marker.write_text(json.dumps(info, indent=1))
+    return info
+
+
+# --- variants (each runs in its own process) ---------------------------------------------------
+def v_ingest(info: dict) -> dict:
+    from kaohe.metrics.ingest import import_file
+
+    with tempfile.TemporaryDirectory(dir=Path(info["data"]).parent) as tmp:
+        t0 = time.perf_counter()
+        rep = import_file(info["ingest_csv"], Path(tmp) / "store", table="calls", check_org=False)
+        secs = time.perf_counter() - t0
+    assert rep.committed, rep.summary()
+    return {"seconds": secs, "rows": rep.rows_loaded, "rows_per_s": rep.rows_loaded / secs}
+
+
+def _kaohe(info: dict, kpis: list, levels: list[str]) -> dict:
+    from kaohe.metrics.backends import duckdb_backend
+    from kaohe.metrics.compute import compute_kpis
+
+    period, _, _ = period_for(info["months"])
+    t0 = time.perf_counter()
+    src = duckdb_backend(data_dir=info["data"], threads=2)
+    src.backend.raw_sql("SET memory_limit = '6GB'")
+    src.backend.raw_sql(f"SET temp_directory = '{Path(info['data']).parent / 'duckdb-tmp'}'")
+    frame = compute_kpis(src, kpis, period, level=levels, tz=TZ, as_frame=True)
+    secs = time.perf_counter() - t0
+    return {"seconds": secs, "values": int(len(frame)), "kpis": len(kpis), "levels": levels}
+
+
+def v_kaohe(info: dict) -> dict:
+    return _kaohe(info, SUBSET, ["agent"])
+
+
+def v_kaohe_all(info: dict) -> dict:
+    from kaohe.metrics import list_kpis
+
+    needs = {"incident_count": {"type": "complaint_caused"}, "plan_completion_rate": {"measure": "calls_handled"}}
+    kpis = [(k.id, needs[k.id]) if k.id in needs else k.id for k in list_kpis()]
+    return _kaohe(info, kpis, ["agent", "team", "department", "center"])
+
+
+def _sql_text(info: dict) -> str:
+    _, start, end = period_for(info["months"])
+    calls = f"read_parquet('{info['data']}/calls/*.parquet')"
+    states = f"read_parquet('{info['data']}/agent_states/*.parquet')"
+    return f"""
+WITH c AS (
+  SELECT *, (offered_at::TIMESTAMPTZ AT TIME ZONE '{TZ}') AS local_ts,
+         lead(offered_at) OVER (PARTITION BY customer_id ORDER BY offered_at) AS next_offer
+  FROM {calls}
+), p AS (
+  SELECT * FROM c WHERE local_ts >= TIMESTAMP '{start}' AND local_ts < TIMESTAMP '{end}'
+), per_agent AS (
+  SELECT agent_id,
+    count(*) FILTER (WHERE outcome = 'answered') AS handled_calls,
+    sum(talk_s + hold_s + acw_s) FILTER (WHERE outcome = 'answered') / nullif(count(*) FILTER (WHERE outcome = 'answered'), 0) AS aht,
+    sum(talk_s) FILTER (WHERE outcome = 'answered') / nullif(count(*) FILTER (WHERE outcome = 'answered'), 0) AS avg_talk_time,
+    sum(hold_s) FILTER (WHERE outcome = 'answered') / nullif(count(*) FILTER (WHERE outcome = 'answered'), 0) AS avg_hold_time,
+    sum(acw_s) FILTER (WHERE acw_s > 0) / nullif(count(*) FILTER (WHERE acw_s > 0), 0) AS avg_acw_time,
+    100.0 * count(*) FILTER (WHERE transferred AND outcome = 'answered') / nullif(count(*) FILTER (WHERE outcome = 'answered'), 0) AS transfer_rate,
+    100.0 * avg(CASE WHEN next_offer IS NULL OR next_offer > offered_at + INTERVAL 7 DAY THEN 1 ELSE 0 END)
+          FILTER (WHERE outcome = 'answered' AND customer_id IS NOT NULL) AS fcr
+  FROM p WHERE agent_id IS NOT NULL GROUP BY agent_id
+), per_queue AS (
+  SELECT queue,
+    100.0 * count(*) FILTER (WHERE outcome = 'answered' AND epoch(answered_at) - epoch(offered_at) <= 20)
+      / nullif(count(*) FILTER (WHERE NOT (outcome = 'abandoned' AND epoch(ended_at) - epoch(offered_at) < 5)), 0) AS service_level,
+    avg(epoch(answered_at) - epoch(offered_at)) FILTER (WHERE outcome = 'answered') AS asa,
+    100.0 * count(*) FILTER (WHERE outcome = 'abandoned' AND epoch(ended_at) - epoch(offered_at) >= 5)
+      / nullif(count(*) FILTER (WHERE NOT (outcome = 'abandoned' AND epoch(ended_at) - epoch(offered_at) < 5)), 0) AS abandon_rate
+  FROM p WHERE direction = 'in' GROUP BY queue
+), st AS (
+  SELECT agent_id, state, epoch(end_at) - epoch(start_at) AS secs
+  FROM {states}
+  WHERE (start_at::TIMESTAMPTZ AT TIME ZONE '{TZ}') >= TIMESTAMP '{start}'
+    AND (start_at::TIMESTAMPTZ AT TIME ZONE '{TZ}') < TIMESTAMP '{end}'
+), per_agent_states AS (
+  SELECT agent_id,
+    100.0 * sum(secs) FILTER (WHERE state IN ('talk', 'hold', 'acw'))
+      / nullif(sum(secs) FILTER (WHERE state IN ('talk', 'hold', 'acw', 'ready')), 0) AS occupancy,
+    100.0 * sum(secs) FILTER (WHERE state IN ('talk', 'acw'))
+      / nullif(sum(secs) FILTER (WHERE state NOT IN ('logout')), 0) AS effective_work_rate
+  FROM st GROUP BY agent_id
+)
+SELECT * FROM per_agent FULL JOIN per_agent_states USING (agent_id)
+UNION ALL BY NAME
+SELECT * FROM per_queue
+"""
+
+
+def v_sql(info: dict) -> dict:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    con.execute("SET TimeZone = 'UTC'")
+    # the machine is shared: cap DuckDB (its default is 80% of RAM); it spills beyond this
+    con.execute("SET memory_limit = '10GB'")
+    con.execute(f"SET temp_directory = '{Path(info['data']).parent / 'duckdb-tmp'}'")
+    t0 = time.perf_counter()
+    rows = con.execute(_sql_text(info)).fetchall()
+    return {"seconds": time.perf_counter() - t0, "rows": len(rows)}
+
+
+def v_scan(info: dict) -> dict:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    d = info["data"]
+    t0 = time.perf_counter()
+    a = con.execute(f"""SELECT agent_id, count(*), sum(talk_s), sum(hold_s), sum(acw_s), max(offered_at),
+        max(answered_at), max(ended_at), count(customer_id), count(queue), count(outcome), count(transferred),
+        count(direction) FROM read_parquet('{d}/calls/*.parquet') GROUP BY agent_id""").fetchall()
+    b = con.execute(f"""SELECT agent_id, count(state), max(start_at), max(end_at)
+        FROM read_parquet('{d}/agent_states/*.parquet') GROUP BY agent_id""").fetchall()
+    return {"seconds": time.perf_counter() - t0, "rows": len(a) + len(b)}
+
+
+def v_pandas(info: dict) -> dict:
+    import pandas as pd
+
+    _, start, end = period_for(info["months"])
+    d = info["data"]
+    t0 = time.perf_counter()
+    c = pd.read_parquet(f"{d}/calls", columns=["queue", "direction", "customer_id", "agent_id", "offered_at",
+                                                "answered_at", "ended_at", "talk_s", "hold_s", "acw_s", "outcome",
+                                                "transferred"])
+    local = c["offered_at"].dt.tz_localize("UTC").dt.tz_convert(TZ).dt.tz_localize(None)
+    c = c.sort_values(["customer_id", "offered_at"])
+    c["next_offer"] = c.groupby("customer_id")["offered_at"].shift(-1)
+    c = c[(local >= pd.Timestamp(start)) & (local < pd.Timestamp(end))]
+    ans = c[c["outcome"] == "answered"]
+    g = ans.groupby("agent_id")
+    handled = g.size()
+    res = pd.DataFrame({"handled_calls": handled})
+    res["aht"] = (g["talk_s"].sum() + g["hold_s"].sum() + g["acw_s"].sum()) / handled
+    res["avg_talk_time"] = g["talk_s"].sum() / handled
+    res["avg_hold_time"] = g["hold_s"].sum() / handled
+    acw = c[c["acw_s"] > 0].groupby("agent_id")["acw_s"]
+    res["avg_acw_time"] = acw.sum() / acw.count()
+    res["transfer_rate"] = 100 * g["transferred"].sum() / handled
+    wc = ans[ans["customer_id"].notna()]
+    first = wc["next_offer"].isna() | (wc["next_offer"] > wc["offered_at"] + pd.Timedelta(days=7))
+    res["fcr"] = 100 * first.groupby(wc["agent_id"]).mean()
+    inb = c[c["direction"] == "in"]
+    life = (inb["ended_at"] - inb["offered_at"]).dt.total_seconds()
+    wait = (inb["answered_at"] - inb["offered_at"]).dt.total_seconds()
+    short = (inb["outcome"] == "abandoned") & (life < 5)
+    counted = ~short
+    q = pd.DataFrame({"queue": inb["queue"], "counted": counted,
+                      "in_sl": (inb["outcome"] == "answered") & (wait <= 20),
+                      "abandon": (inb["outcome"] == "abandoned") & ~short, "wait": wait})
+    qg = q.groupby("queue")
+    queues = pd.DataFrame({"service_level": 100 * qg["in_sl"].sum() / qg["counted"].sum(),
+                           "asa": qg["wait"].mean(), "abandon_rate": 100 * qg["abandon"].sum() / qg["counted"].sum()})
+    del c, ans, wc, inb, q
+    s = pd.read_parquet(f"{d}/agent_states", columns=["agent_id", "state", "start_at", "end_at"])
+    sl = s["start_at"].dt.tz_localize("UTC").dt.tz_convert(TZ).dt.tz_localize(None)
+    s = s[(sl >= pd.Timestamp(start)) & (sl < pd.Timestamp(end))]
+    s["secs"] = (s["end_at"] - s["start_at"]).dt.total_seconds()
+    by = s.pivot_table(index="agent_id", columns="state", values="secs", aggfunc="sum", fill_value=0.0)
+    work = by.get("talk", 0) + by.get("hold", 0) + by.get("acw", 0)
+    res["occupancy"] = 100 * work / (work + by.get("ready", 0))
+    res["effective_work_rate"] = 100 * (by.get("talk", 0) + by.get("acw", 0)) / by.drop(columns=["logout"], errors="ignore").sum(axis=1)
+    return {"seconds": time.perf_counter() - t0, "rows": int(len(res) + len(queues))}
+
+
+VARIANTS = {"ingest": v_ingest, "kaohe": v_kaohe, "kaohe_all": v_kaohe_all, "sql": v_sql, "scan": v_scan,
+            "pandas": v_pandas}
+
+
+# --- process plumbing ------------------------------------------------------------------------
+def run_measured(variant: str, info_path: Path, timeout: int) -> dict:
+    """Run the variant in a wrapper process whose only child is the variant; the wrapper reports
+    that child's peak RSS from RUSAGE_CHILDREN."""
+    cmd = [sys.executable, __file__, "--wrap", variant, "--info", str(info_path), "--timeout", str(timeout)]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    last = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    if not last:
+        return {"error": (out.stderr or out.stdout)[-2000:]}
+    return json.loads(last[-1])
+
+
+def wrap(variant: str, info_path: Path, timeout: int) -> None:
+    cmd = ["nice", "-n", "10", sys.executable, __file__, "--child", variant, "--info", str(info_path)]
+    t0 = time.perf_counter()
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        print(json.dumps({"error": f"timeout after {timeout} s"}))
+        return
+    wall = time.perf_counter() - t0
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Linux: kilobytes
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    if out.returncode != 0 or not lines:
+        print(json.dumps({"error": out.stderr[-2000:], "wall_s": wall}))
+        return
+    res = json.loads(lines[-1])
+    res.update({"wall_s": wall, "peak_rss_mb": peak_kb / 1024})
+    print(json.dumps(res))
+
+
+def child(variant: str, info_path: Path) -> None:
+    info = json.loads(info_path.read_text())
+    print(json.dumps(VARIANTS[variant](info)), flush=True)
+
+
+# --- report --------------------------------------------------------------------------------------
+def fmt_s(r: dict | None) -> str:
+    if not r:
+        return "—"
+    if "error" in r:
+        return "failed"
+    return f"{r['seconds']:.1f} s"
+
+
+def fmt_mb(r: dict | None) -> str:
+    if not r or "peak_rss_mb" not in r:
+        return "—"
+    return f"{r['peak_rss_mb'] / 1024:.2f} GB"
+
+
+def ratio(a: dict | None, b: dict | None) -> str:
+    if not a or not b or "seconds" not in a or "seconds" not in b or not a["seconds"]:
+        return "—"
+    return f"{b['seconds'] / a['seconds']:.1f}×"
+
+
+def render(results: list[dict], meta: dict) -> str:
+    when = ", ".join(f"{r['size']:,} calls measured {r.get('measured_at', meta['when'])}" for r in results)
+    lines = [BEGIN, "", f"_Generated by `bench/run_bench.py` — {meta['machine']}; {when}._", ""]
+    lines += ["| calls | agent states | months | generate | ingest CSV→store | Kaohe, 12 call/state KPIs | "
+              "Kaohe, all 45 KPIs × 4 levels | (b) hand-written DuckDB SQL | (c) minimum scan | (a) pandas |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        v = r["variants"]
+        ing = v.get("ingest")
+        ing_txt = f"{ing['rows_per_s'] / 1e3:,.0f} k rows/s ({ing['rows']:,} rows, {fmt_mb(ing)})" \
+            if ing and "rows_per_s" in ing else fmt_s(ing)
+        lines.append(
+            f"| {r['size']:,} | {r['counts'].get('agent_states', 0):,} | {r['months']} | {r['generate_s']:.0f} s | {ing_txt} | "
+            f"{fmt_s(v.get('kaohe'))}, {fmt_mb(v.get('kaohe'))} | {fmt_s(v.get('kaohe_all'))}, {fmt_mb(v.get('kaohe_all'))} | "
+            f"{fmt_s(v.get('sql'))}, {fmt_mb(v.get('sql'))} | {fmt_s(v.get('scan'))}, {fmt_mb(v.get('scan'))} | "
+            f"{fmt_s(v.get('pandas'))}, {fmt_mb(v.get('pandas'))} |")
+    lines += ["", "Ratios (time of the other ÷ time of Kaohe on the same 12 KPIs; above 1× means Kaohe is faster):", "",
+              "| calls | vs pandas (a) | vs hand-written SQL (b) | Kaohe ÷ minimum scan (c) | all KPIs target ≤ 60 s / ≤ 8 GB |",
+              "|---|---|---|---|---|"]
+    for r in results:
+        v = r["variants"]
+        k, ka = v.get("kaohe"), v.get("kaohe_all")
+        floor = "—"
+        if k and v.get("scan") and "seconds" in k and "seconds" in v["scan"]:
+            floor = f"{k['seconds'] / v['scan']['seconds']:.1f}×"
+        target = "—"
+        if ka and "seconds" in ka:
+            ok = ka["seconds"] <= 60 and ka.get("peak_rss_mb", 0) <= 8192
+            target = f"{'met' if ok else 'missed'} ({ka['seconds']:.1f} s, {fmt_mb(ka)})"
+        lines.append(f"| {r['size']:,} | {ratio(k, v.get('pandas'))} | {ratio(k, v.get('sql'))} | {floor} | {target} |")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def write_docs(section: str) -> None:
+    path = REPO / "docs" / "benchmarks.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN)] + section + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "10M,100M"))
+    ap.add_argument("--agents", type=int, default=10_000)
+    ap.add_argument("--cache", type=Path, default=Path(os.environ.get("BENCH_CACHE", REPO / ".bench-data")))
+    ap.add_argument("--variants", default=",".join(ALL_VARIANTS))
+    ap.add_argument("--pandas-max", default="10M", help="largest size the pandas baseline runs at")
+    ap.add_argument("--ingest-rows", default="2M", help="rows of the CSV used to measure ingest")
+    ap.add_argument("--timeout", type=int, default=3600, help="seconds per variant")
+    ap.add_argument("--no-docs", action="store_true")
+    ap.add_argument("--wrap")
+    ap.add_argument("--child")
+    ap.add_argument("--info", type=Path)
+    args = ap.parse_args()
+    if args.wrap:
+        return wrap(args.wrap, args.info, args.timeout)
+    if args.child:
+        return child(args.child, args.info)
+
+    args.cache.mkdir(parents=True, exist_ok=True)
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    results = []
+    for size_text in args.sizes.split(","):
+        size = parse_size(size_text)
+        info = ensure_data(size, args.agents, args.cache, parse_size(args.ingest_rows))
+        info_path = args.cache / f"center-{size}-a{args.agents}" / "bench-data.json"
+        row = dict(info, variants={})
+        for v in variants:
+            if v == "pandas" and size > parse_size(args.pandas_max):
+                continue
+            print(f"[{size_text}] {v} …", flush=True)
+            res = run_measured(v, info_path, args.timeout)
+            row["variants"][v] = res
+            print(f"[{size_text}] {v}: {json.dumps(res)[:300]}", flush=True)
+        row["measured_at"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        results.append(row)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        (args.cache / f"results-{stamp}.json").write_text(json.dumps(results, indent=1))
+    # the docs show the latest figures of every size measured so far (sizes can run separately)
+    latest_path = args.cache / f"results-latest-a{args.agents}.json"
+    latest = {int(k): v for k, v in json.loads(latest_path.read_text()).items()} if latest_path.exists() else {}
+    for row in results:
+        old = latest.get(row["size"], {})
+        row["variants"] = {**old.get("variants", {}), **row["variants"]} if old.get("generate_s") == row["generate_s"] \
+            else row["variants"]
+        latest[row["size"]] = row
+    latest_path.write_text(json.dumps({str(k): v for k, v in latest.items()}, indent=1))
+    results = [latest[k] for k in sorted(latest)]
+    meta = {"when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+                       f"{_mem_gb():.0f} GB RAM"}
+    section = render(results, meta)
+    print(section)
+    if not args.no_docs:
+        write_docs(section)
+
+
+def _mem_gb() -> float:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        return float("nan")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The `kaohe` command line: a thin front over the library."""

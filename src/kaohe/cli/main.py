@@ -1,0 +1,209 @@
+"""`kaohe`: the command line. Each command translates arguments and errors, nothing more.
+
+Other parts of Kaohe add their command groups here with one `app.add_typer(...)` line
+each (library, import, generate, audit …).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import track
+
+from kaohe.scheme import SchemeLoadError, load_scheme_located, scheme_json_schema
+from kaohe.scheme.checker import check_scheme
+from kaohe.scheme.problems import Problem
+
+app = typer.Typer(
+    name="kaohe",
+    help="Kaohe 考核: performance appraisal for call centers and customer-service departments.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+scheme_app = typer.Typer(help="The scheme language 考核方案语言.", no_args_is_help=True)
+app.add_typer(scheme_app, name="scheme")
+
+from kaohe.cli.library_cmd import library_app  # noqa: E402  (after app, as other groups)
+
+app.add_typer(library_app, name="library")
+
+# Command groups contributed by other parts of Kaohe (register each with app.add_typer).
+from kaohe.cli.audit_cmd import audit_app  # noqa: E402
+from kaohe.cli.generate_cmd import generate_app  # noqa: E402
+from kaohe.cli.import_cmd import import_app  # noqa: E402
+
+app.add_typer(import_app, name="import")
+app.add_typer(generate_app, name="generate")
+app.add_typer(audit_app, name="audit")
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+def _print_problems(problems: list[Problem], lang: str) -> None:
+    console = _err()
+    styles = {"error": "red", "warning": "yellow", "info": "cyan"}
+    for problem in problems:
+        console.print(problem.format(lang), style=styles[problem.level], markup=False)
+
+
+@scheme_app.command("schema")
+def scheme_schema() -> None:
+    """Print the JSON Schema of scheme files (for editors). 输出方案文件的 JSON Schema。"""
+    sys.stdout.write(json.dumps(scheme_json_schema(), ensure_ascii=False, indent=2) + "\n")
+
+
+def _scheme_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(
+                Problem(
+                    "L001",
+                    "error",
+                    str(path),
+                    None,
+                    "",
+                    "文件或目录不存在",
+                    "no such file or directory",
+                    "检查路径",
+                    "check the path",
+                )
+            )
+    return files, problems
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[Path], typer.Argument(help="Scheme files or directories 方案文件或目录")],
+    lang: Annotated[Lang, typer.Option(help="Message language 提示语言")] = Lang.zh,
+    output_json: Annotated[bool, typer.Option("--json", help="Problems as JSON on stdout")] = False,
+) -> None:
+    """Check scheme files for the key problems; exit 1 when there is an error. 检查方案。"""
+    files, problems = _scheme_files(paths)
+    for file in files:
+        try:
+            located = load_scheme_located(file)
+        except SchemeLoadError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(check_scheme(located.scheme, located=located))
+    errors = sum(p.level == "error" for p in problems)
+    warnings = sum(p.level == "warning" for p in problems)
+    if output_json:
+        sys.stdout.write(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_problems(problems, lang.value)
+        summary = (
+            f"{len(files)} 个文件：{errors} 个错误，{warnings} 个警告"
+            if lang == Lang.zh
+            else f"{len(files)} file(s): {errors} error(s), {warnings} warning(s)"
+        )
+        _err().print(summary, markup=False)
+    if errors or not files:
+        raise typer.Exit(1)
+
+
+@app.command()
+def score(
+    scheme: Annotated[Path, typer.Option("--scheme", help="Scheme YAML file 方案文件")],
+    values: Annotated[Path, typer.Option("--values", help="Values CSV, one row per employee 数据文件")],
+    format: Annotated[
+        OutputFormat, typer.Option("--format", help="table, json or xlsx")
+    ] = OutputFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file (required for xlsx)")] = None,
+    lang: Annotated[Lang, typer.Option(help="Language of the explanations 说明语言")] = Lang.zh,
+) -> None:
+    """Score employees on a scheme and explain every point. 按方案计分并逐项说明。"""
+    from kaohe.scoring import score_sheet
+
+    from .output import print_tables, results_json, write_xlsx
+    from .values import ValuesError, read_values
+
+    try:
+        located = load_scheme_located(scheme)
+    except SchemeLoadError as exc:
+        _print_problems(exc.problems, lang.value)
+        raise typer.Exit(2) from None
+    try:
+        rows = read_values(values, located.scheme)
+    except ValuesError as exc:
+        console = _err()
+        for problem in exc.problems:
+            console.print(problem.format(lang.value), style="red", markup=False)
+        raise typer.Exit(2) from None
+    if format == OutputFormat.xlsx and out is None:
+        _err().print("--format xlsx 需要 --out 文件 / --format xlsx needs --out FILE", markup=False)
+        raise typer.Exit(2)
+    findings = [p for p in check_scheme(located.scheme, located=located) if p.level == "error"]
+    if findings:
+        ids = ", ".join(sorted({p.rule_id for p in findings}))
+        _err().print(
+            f"注意：方案有 {len(findings)} 个检查错误（{ids}），请运行 kaohe lint 查看 / "
+            f"note: the scheme has {len(findings)} checker error(s) ({ids}); see kaohe lint",
+            style="yellow",
+            markup=False,
+        )
+    progress = track(
+        rows,
+        description="计分 / scoring",
+        console=_err(),
+        transient=True,
+        disable=not sys.stderr.isatty() or len(rows) < 50,
+    )
+    results = [(row, score_sheet(located.scheme, row.inputs)) for row in progress]
+    if format == OutputFormat.xlsx:
+        assert out is not None
+        write_xlsx(results, out)
+        _err().print(f"{len(results)} → {out}", markup=False)
+    elif format == OutputFormat.json:
+        text = results_json(results) + "\n"
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            out.write_text(text, encoding="utf-8")
+    else:
+        if out is None:
+            print_tables(results, _out(), lang.value)
+        else:
+            with out.open("w", encoding="utf-8") as handle:
+                print_tables(results, Console(file=handle, width=160, highlight=False), lang.value)
+    incomplete = [result.employee_id for _, result in results if not result.complete]
+    if incomplete:
+        _err().print(
+            f"未完成的考核表（缺少必需的数据）/ incomplete sheets: {', '.join(incomplete)}", markup=False
+        )
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,165 @@
+"""Render docs/kpi-catalog.md from the registry (Chinese first, English second).
+
+Regenerate with ``python -m kaohe.metrics.catalog.docs > docs/kpi-catalog.md``; a test
+fails when a registered KPI is missing from the file.
+"""
+
+from __future__ import annotations
+
+from kaohe.metrics.catalog.registry import KpiDefinition, Param, list_kpis
+
+_DIRECTION_ZH = {"higher": "越高越好", "lower": "越低越好", "band": "区间内为好", "none": "不评优劣"}
+
+HEADER_ZH = """# KPI 目录 / KPI catalog
+
+> 本文件由 `python -m kaohe.metrics.catalog.docs` 根据 KPI 注册表生成,请勿手工修改表格。
+> Generated from the KPI registry by `python -m kaohe.metrics.catalog.docs`; do not edit the tables by hand.
+
+## 中文
+
+### 通用约定
+
+- **计算口径**:每个 KPI 只实现一次(Ibis 表达式),在 DuckDB 与 Spark 上结果相同。
+- **层级汇总**:每个 KPI 先按员工(座席)算出分子、分母和样本量,再按组织表(`org`)汇总到班组、部门、中心,
+  以及全公司(`company`)和队列(`queue`,仅限呼叫类指标)。汇总时分子、分母分别求和后再相除,
+  **从不对平均数再求平均**。
+- **样本量**:每个值都带样本量(呼叫数、问卷数、工单数等,见下表“样本”列),供考核方案设置最小样本规则。
+  样本量为 0 的值记为**缺失**(`None`),不会记为 0;缺失的含义由考核方案规定。
+- **时区与期间**:时间戳以 UTC 存储;日、月、季、年按公司时区(默认 Asia/Shanghai)切分。
+  在期间内无夏令时的时区按固定偏移(+8 小时)计算,否则通过期间边界表关联。
+  期间可为某日(`2026-10-01`)、某月(`2026-10`)、某季(`2026-Q4`)、某年(`2026`)或区间(`起/止`,不含止日),
+  并可按日、月、季、年细分。
+- **跨日呼叫**:呼叫归入其进线时间(`offered_at`)所在的日期;座席状态与排班时段跨越零点时按实际落在各日的时长拆分。
+- **工作日**:按国家法定节假日及调休(`chinese-calendar` 软件包),可由公司覆盖。没有官方安排的年份一律拒绝计算,
+  并提示人力资源导入该年的节假日与调休安排(CSV:`date,kind`,kind 为 `holiday` 或 `workday`)。
+- **来源追溯**:每个值记录其输入表的行数与导入批次(`_batch_id`)及计算时间;更正数据后重新计算会生成新版本,
+  旧版本保留(`valid_from` / `superseded_at` / `version`)。
+
+### 各类指标口径
+
+- **呼叫**:接通(`outcome = answered`)含呼入与呼出(表9-26 平均通话时间口径);服务水平、平均应答速度、呼损率只看呼入;
+  呼入量 = 接通 + 放弃(`other` 不计);进线后 `short_abandon_s` 秒内挂断为短放弃。
+  被转接的呼叫计入转接率;客户在转接后再次来电,按重复来电计入首次解决率。
+  座席层面只能看到分配到座席的放弃呼叫;队列中放弃、没有座席的呼叫计入全公司与队列层级。
+- **首次解决率**:有客户标识的接通呼入,若同一客户在 `window_days` 天内(自本次进线时间起)没有再次来电(含放弃)则为已解决;
+  窗口可越过期末。
+- **有效工作率与占用率**:均取自座席状态。有效工作率 = (通话 + 话后处理) ÷ 签入时长(除 `logout` 外的全部状态);
+  占用率 = (通话 + 保持 + 话后处理) ÷ (通话 + 保持 + 话后处理 + 就绪)。
+- **工单**:`ticket_count` 统计指向员工(`caused_by_id`)的工单;响应、解决、重开类指标归工单负责人(`owner_id`)。
+  解决率以期末为截止,重算结果不随时间变化。
+- **客户**:归客户负责人(`owner_id`);期初在册 = 获得时间早于期初(或为空)且未在期初前流失。回访完成率按期末时点、
+  回访周期内任何人的回访都算。
+- **考勤、培训、事件**:员工在期间内没有任何记录时为缺失;方案可规定缺失即“无扣分”。
+- **计划**:计划行的期间(`YYYY-MM`、`YYYY-Qn`、`YYYY`)须完整落在所计算的期间(或细分时段)之内;
+  实际值为空的行不计入分子分母。
+
+### Python 接口
+
+```python
+from kaohe.metrics import compute_kpis, duckdb_backend, WorkCalendar, ProvenanceStore
+
+src = duckdb_backend(data_dir="DATA")            # 或 duckdb_backend(tables={...}) / spark_backend(...)
+values = compute_kpis(src, ["aht", ("service_level", {"threshold_s": 30})], "2026-10",
+                      level="team", tz="Asia/Shanghai", grain="day")
+ProvenanceStore("kpi.duckdb").record(values)     # 保存并保留历史版本
+```
+
+自定义指标与内置指标一样,通过 `kaohe.metrics.register_kpi(KpiDefinition(...))` 注册。
+"""
+
+HEADER_EN = """## English
+
+### Conventions
+
+- **One implementation**: each KPI is written once as an Ibis expression and gives equal results on DuckDB and Spark.
+- **Roll-ups**: each KPI yields a numerator, a denominator and a sample size per employee; the org table (`org`)
+  sums them up to team, department and center, and to `company` and `queue` (call KPIs only). Sums are divided
+  only at the end: **never an average of averages**.
+- **Sample size**: every value carries its sample size (calls, surveys, tickets, ... — the "sample" column below)
+  so schemes can apply minimum-sample rules. A value with sample size 0 is **missing** (`None`), never 0; the
+  scheme says what missing means.
+- **Time zone and periods**: timestamps are stored in UTC; days, months, quarters and years are cut in the
+  company zone (Asia/Shanghai by default) by a fixed offset when the zone has no DST change in the period, else
+  through a join with the period boundaries. A period is a day, month (`2026-10`), quarter (`2026-Q4`), year or
+  an explicit `start/end` range (end exclusive), optionally cut by day, month, quarter or year.
+- **Calls over midnight** belong to the day they were offered; agent states and schedules crossing midnight are
+  split by the time that fell on each day.
+- **Working days** follow the statutory calendar with its make-up workdays (`chinese-calendar`), with company
+  overrides. A year without an official schedule is refused until HR imports it (CSV `date,kind`, kind =
+  `holiday` or `workday`).
+- **Provenance**: every value lists the rows and import batches (`_batch_id`) of its inputs and when it was
+  computed; recomputing after a correction adds a new version and keeps the old one.
+
+### KPI family conventions
+
+- **Calls**: handled (`outcome = answered`) counts inbound and outbound (as table 9-26 does for talk time);
+  service level, ASA and abandon rate use inbound calls; offered = answered + abandoned (`other` is neither);
+  an abandon within `short_abandon_s` of the offer is short. A customer calling back after a transfer is a
+  repeat contact for FCR. At agent level only abandons routed to an agent are seen; queue abandons without an
+  agent count at the company and queue levels.
+- **FCR**: a handled inbound call with a known customer is resolved when the customer does not call again
+  (abandoned calls included) within `window_days` of this call's offer time; the window may run past the period.
+- **Effective work rate and occupancy** both come from agent states: effective work rate = (talk + ACW) /
+  logged-in time (every state but `logout`); occupancy = (talk + hold + ACW) / (talk + hold + ACW + ready).
+- **Tickets**: `ticket_count` counts tickets concerning the employee (`caused_by_id`); response, resolution and
+  reopen KPIs belong to the ticket owner (`owner_id`). Resolution rate is cut at the period end, so recomputing
+  later gives the same figure.
+- **Customers** belong to their owner; *at start* = acquired before the start (or no date) and not churned
+  before it. Callback completion is judged at the bucket end; a visit by anyone within the cycle counts.
+- **Attendance, training, incidents**: an employee with no rows in the period is missing; a scheme may say that
+  missing means "no deduction".
+- **Plans**: a plan row counts when its labelled period (`YYYY-MM`, `YYYY-Qn`, `YYYY`) lies wholly inside the
+  period (or bucket); rows with no actual yet are left out of both sums.
+
+### Python API
+
+```python
+from kaohe.metrics import compute_kpis, duckdb_backend, WorkCalendar, ProvenanceStore
+
+src = duckdb_backend(data_dir="DATA")            # or duckdb_backend(tables={...}) / spark_backend(...)
+values = compute_kpis(src, ["aht", ("service_level", {"threshold_s": 30})], "2026-10",
+                      level="team", tz="Asia/Shanghai", grain="day")
+ProvenanceStore("kpi.duckdb").record(values)     # store, keeping earlier versions
+```
+
+A customer's own KPI is registered exactly like the built-ins: `kaohe.metrics.register_kpi(KpiDefinition(...))`.
+"""
+
+
+def _params(params: tuple[Param, ...], zh: bool) -> str:
+    if not params:
+        return "—"
+    out = []
+    for p in params:
+        default = "必填" if zh and p.required else ("required" if p.required else repr(p.default))
+        choices = f" ∈ {{{', '.join(map(str, p.choices))}}}" if p.choices else ""
+        doc = p.doc_zh if zh else p.doc_en
+        out.append(f"`{p.name}`: {p.type} = {default}{choices}" + (f"({doc})" if zh and doc else f" ({doc})" if doc else ""))
+    return "<br>".join(out)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _row(k: KpiDefinition, zh: bool) -> str:
+    if zh:
+        cols = [f"`{k.id}`", k.name_zh, k.unit, _DIRECTION_ZH[k.direction], k.definition_zh + (" " + k.notes_zh if k.notes_zh else ""),
+                f"`{k.formula}`", _params(k.params, True), k.sample_zh, ", ".join(k.inputs)]
+    else:
+        cols = [f"`{k.id}`", k.name_en, k.unit, k.direction, k.definition_en + (" " + k.notes_en if k.notes_en else ""),
+                f"`{k.formula}`", _params(k.params, False), k.sample_en, ", ".join(k.inputs)]
+    return "| " + " | ".join(_cell(c) for c in cols) + " |"
+
+
+def render() -> str:
+    kpis = list_kpis()
+    zh_head = "| 编号 | 名称 | 单位 | 方向 | 定义 | 公式 | 参数(默认值) | 样本 | 数据来源 |\n|---|---|---|---|---|---|---|---|---|"
+    en_head = "| id | name | unit | direction | definition | formula | parameters (defaults) | sample | inputs |\n|---|---|---|---|---|---|---|---|---|"
+    parts = [HEADER_ZH, f"### 指标一览(共 {len(kpis)} 项)\n", zh_head, *(_row(k, True) for k in kpis), "",
+             HEADER_EN, f"### Catalog ({len(kpis)} KPIs)\n", en_head, *(_row(k, False) for k in kpis), ""]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(render(), end="")

@@ -1,0 +1,430 @@
+"""Compute KPI values per org entity and period: the public entry point of the metrics layer.
+
+The work is split in two:
+
+1. on the backend (DuckDB or Spark), each KPI yields additive *parts* per employee and
+   bucket: ``num``, ``den`` and the sample size ``n``. KPIs over the same base table
+   share one aggregation, so the calls are scanned once for all call KPIs;
+2. in Python, the small per-employee parts are summed up the org tree (team,
+   department, center) and divided only at the end: a team value is Σnum / Σden,
+   never a mean of agent means.
+
+A value whose sample size is 0 is missing (``None``), never 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+import ibis
+import pandas as pd
+
+from kaohe.metrics.backends import EventSource, open_source
+from kaohe.metrics.calendar import WorkCalendar
+from kaohe.metrics.catalog.bases import BASES
+from kaohe.metrics.catalog.context import BuildContext, MissingTableError
+from kaohe.metrics.catalog.periods import Period, ZoneCut
+from kaohe.metrics.catalog.registry import KpiError, KpiSpec, kpi_spec
+
+ORG_LEVELS = {"agent": "employee_id", "team": "team_id", "department": "department_id", "center": "center_id"}
+LEVELS = ("agent", "team", "department", "center", "queue", "company")
+COMPANY_ID = "company"
+VALUE_QUANTUM = Decimal("0.000001")
+DEFAULT_TZ = "Asia/Shanghai"
+
+# Column giving the time of a row, used to count a table's rows and batches in the period.
+TIME_COLUMNS = {
+    "calls": "offered_at", "agent_states": "start_at", "schedules": "start_at", "qa_evaluations": "evaluated_at",
+    "surveys": "answered_at", "tickets": "created_at", "callbacks": "visited_at", "forecasts": "interval_start",
+    "incidents": "occurred_at",
+}
+BATCH_COLUMN = "_batch_id"
+DATE_TABLES = ("attendance", "training")
+# Whose rows they are, for per-entity provenance.
+OWNER_COLUMNS = {
+    "calls": "agent_id", "agent_states": "agent_id", "schedules": "agent_id", "qa_evaluations": "agent_id",
+    "surveys": "agent_id", "tickets": "owner_id", "callbacks": "employee_id", "customers": "owner_id",
+    "forecasts": "forecaster_id", "attendance": "employee_id", "training": "employee_id", "plans": "employee_id",
+    "incidents": "employee_id",
+}
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    kpi_id: str
+    params: dict[str, Any]
+    entity_level: str
+    entity_id: str
+    period: str
+    value: Decimal | None
+    numerator: float | None
+    denominator: float | None
+    sample_size: int
+    unit: str = ""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    computed_at: datetime | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+
+class LevelError(KpiError):
+    pass
+
+
+def compute_kpis(
+    source: Any,
+    kpis: Iterable[Any],
+    period: Period | str,
+    level: str | Sequence[str] = "agent",
+    tz: str = DEFAULT_TZ,
+    *,
+    grain: str | None = None,
+    calendar: WorkCalendar | None = None,
+    include_missing: bool = True,
+    provenance: bool = True,
+    as_frame: bool = False,
+    missing_tables: str = "error",
+) -> list[KpiValue] | pd.DataFrame:
+    """Compute KPIs for every entity of ``level`` in ``period``.
+
+    source   an EventSource (see backends), an Ibis backend, a data directory, or a
+             mapping ``{table name: pandas/pyarrow/dict}`` (loaded into DuckDB).
+    kpis     ids or specs: ``"aht"``, ``("service_level", {"threshold_s": 30})``,
+             ``{"id": ..., "params": ...}`` or KpiSpec.
+    period   a Period or its text: ``2026-10-01``, ``2026-10``, ``2026-Q4``, ``2026``,
+             ``2026-10-01/2026-10-08`` (end exclusive), in the company zone ``tz``.
+    level    agent | team | department | center | queue | company, or several of them.
+    grain    cut the period into day / month / quarter / year buckets (default: whole).
+    include_missing  also list org entities without data (value None, sample 0).
+    as_frame return a pandas DataFrame (``value`` as float, NaN when missing) instead of
+             KpiValue objects; cheaper for very many values.
+    missing_tables  "error" (default): a KPI over a table that is not loaded raises
+             MissingTableError; "missing": its values are reported missing (None, sample 0).
+    """
+    if missing_tables not in ("error", "missing"):
+        raise ValueError(f"missing_tables={missing_tables!r} must be 'error' or 'missing'")
+    src = open_source(source)
+    per = Period.parse(period) if isinstance(period, str) else period
+    if grain:
+        per = per.by(grain)
+    levels = [level] if isinstance(level, str) else list(level)
+    for lv in levels:
+        if lv not in LEVELS:
+            raise LevelError(f"unknown level {lv!r}; valid levels: {', '.join(LEVELS)}")
+    specs = _dedupe([kpi_spec(k) for k in kpis])
+    margin = timedelta(days=max([s.params.get("window_days", 0) or 0 for s in specs] + [0]))
+    ctx = BuildContext(src.table, per, ZoneCut.for_period(per, tz, margin), calendar or WorkCalendar(), src.backend)
+    computed_at = datetime.now(UTC).replace(tzinfo=None)
+
+    unloaded = [s for s in specs if any(not ctx.has(t) for t in s.definition.inputs)]
+    if unloaded and missing_tables == "error":
+        s0 = unloaded[0]
+        raise MissingTableError(next(t for t in s0.definition.inputs if not ctx.has(t)), s0.id)
+    parts = _compute_parts(ctx, [s for s in specs if s not in unloaded])
+    for s in unloaded:
+        parts[s] = pd.DataFrame({"employee_id": pd.Series([], dtype=object), "queue": pd.Series([], dtype=object),
+                                 "bucket": pd.Series([], dtype="datetime64[ns]"), "num": pd.Series([], dtype=float),
+                                 "den": pd.Series([], dtype=float), "n": pd.Series([], dtype="int64")})
+    org = _org(src, levels)
+    inputs = _inputs(ctx, src, specs) if provenance else None
+
+    frames = []
+    for lv in levels:
+        by_entity = _inputs_by_entity(inputs, lv, org, per) if inputs is not None else {}
+        for spec in specs:
+            f = _rollup(spec, parts[spec], lv, org, per, include_missing)
+            buckets = f.pop("_bucket")
+            f["inputs"] = _value_inputs(spec, lv, f["entity_id"], buckets, by_entity) if inputs is not None else [{}] * len(f)
+            frames.append(f)
+    frame = pd.concat(frames, ignore_index=True) if frames else _empty_frame()
+    frame = frame.drop(columns=["input_tables"])
+    if as_frame:
+        frame["computed_at"] = computed_at
+        return frame
+    return _to_values(frame, computed_at)
+
+
+def to_frame(values: Iterable[KpiValue]) -> pd.DataFrame:
+    return pd.DataFrame([v.__dict__ for v in values])
+
+
+# --- parts on the backend ------------------------------------------------------------------
+def _dedupe(specs: list[KpiSpec]) -> list[KpiSpec]:
+    seen, out = set(), []
+    for s in specs:
+        key = (s.id, s.params_key)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _compute_parts(ctx: BuildContext, specs: list[KpiSpec]) -> dict[KpiSpec, pd.DataFrame]:
+    out: dict[KpiSpec, pd.DataFrame] = {}
+    by_base: dict[str, list[KpiSpec]] = defaultdict(list)
+    for s in specs:
+        if s.definition.parts is not None:
+            by_base[s.definition.base or ""].append(s)
+        else:
+            out[s] = _normalise(s.definition.build(ctx, s.params).execute())
+    for base_name, group in by_base.items():
+        base = BASES.get(base_name)
+        if base is None:
+            raise KpiError(f"KPI {group[0].id!r} uses unknown base {base_name!r}; known: {', '.join(sorted(BASES))}")
+        t = base.make(ctx)
+        # KPIs often share a reduction (e.g. the count of handled calls): compute each once.
+        aggs: dict[str, Any] = {}
+        by_op: dict[Any, str] = {}
+        columns: list[dict[str, str]] = []
+        for s in group:
+            p = s.definition.parts(t, s.params)
+            mine = {}
+            for key in ("num", "den", "n"):
+                expr = p.get(key)
+                if expr is None:
+                    mine[key] = ""
+                    continue
+                name = by_op.setdefault(expr.op(), f"a{len(by_op)}")
+                aggs[name] = expr
+                mine[key] = name
+            columns.append(mine)
+        df = t.group_by(*base.group_by).aggregate(**aggs).execute()
+        for s, mine in zip(group, columns, strict=True):
+            part = df[list(base.group_by)].copy()
+            for key, name in mine.items():
+                part[key] = df[name] if name else float("nan")
+            out[s] = _normalise(part)
+    return out
+
+
+def _normalise(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    for c in ("num", "den"):
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
+    df["n"] = pd.to_numeric(df["n"], errors="coerce").fillna(0).astype("int64")
+    df["bucket"] = pd.to_datetime(df["bucket"])
+    if "employee_id" in df:
+        df["employee_id"] = df["employee_id"].astype("object").where(df["employee_id"].notna(), None)
+    return df
+
+
+def _org(src: EventSource, levels: list[str]) -> pd.DataFrame | None:
+    t = src.table("org")
+    if t is None:
+        need = [lv for lv in levels if lv in ("team", "department", "center")]
+        if need:
+            raise LevelError(f"level {need[0]!r} needs the org table (employee_id, team_id, department_id, center_id)")
+        return None
+    df = t.select("employee_id", "team_id", "department_id", "center_id").execute()
+    return df.astype("object").where(df.notna(), None)
+
+
+def _inputs(ctx: BuildContext, src: EventSource, specs: list[KpiSpec]) -> pd.DataFrame:
+    """Rows per input table, employee, bucket and import batch inside the period, for provenance.
+
+    One small aggregation per table; rolled up with the values, so a team's value lists
+    the batches its members' rows came from.
+    """
+    names = sorted({t for s in specs for t in s.definition.inputs if src.table(t) is not None})
+    frames = []
+    for name in names:
+        t = src.table(name)
+        who = OWNER_COLUMNS.get(name)
+        col = TIME_COLUMNS.get(name)
+        if col and col in t.columns:
+            t = ctx.bucket_points(t, col)
+        elif name in DATE_TABLES and "date" in t.columns:
+            t = ctx.bucket_dates(t, "date")
+        else:  # customers, plans: state tables without an event time
+            t = t.mutate(bucket=ibis.null("timestamp"))
+        t = t.mutate(
+            _who=t[who].cast("string") if who and who in t.columns else ibis.null("string"),
+            _batch=t[BATCH_COLUMN].cast("string") if BATCH_COLUMN in t.columns else ibis.null("string"),
+        )
+        df = t.group_by("_who", "bucket", "_batch").aggregate(rows=t.count()).execute()
+        df["table"] = name
+        frames.append(df)
+    if not frames:
+        return pd.DataFrame(columns=["_who", "bucket", "_batch", "rows", "table"])
+    out = pd.concat(frames, ignore_index=True)
+    out["bucket"] = pd.to_datetime(out["bucket"])
+    return out
+
+
+def _value_inputs(spec: KpiSpec, level: str, entities: pd.Series, buckets: pd.Series, by_entity: dict) -> list[dict]:
+    """The inputs of each value; one shared dict per (entity, bucket, tables), built once per level."""
+    tables = spec.definition.inputs
+    cache = by_entity.setdefault(("__per_tables__", tables), {})
+    empty = {t: {"rows": 0, "batches": {}} for t in tables}
+    whole = level in ("queue", "company")  # unattributed rows count for the whole company
+    if not cache:
+        for (e, b), per_table in by_entity.items():
+            if e != "__per_tables__":
+                cache[(e, b)] = {t: per_table.get(t, empty[t]) for t in tables}
+    keys = pd.to_datetime(buckets).to_numpy().astype("datetime64[ns]").astype("int64").tolist()
+    ents = [COMPANY_ID] * len(keys) if whole else entities.tolist()
+    return [cache.get((e, b), empty) for e, b in zip(ents, keys, strict=True)]
+
+
+def _inputs_by_entity(inputs: pd.DataFrame, level: str, org: pd.DataFrame | None, per: Period) -> dict[Any, dict]:
+    """{(entity_id, bucket): {table: {"rows": n, "batches": {batch: n}}}} for one level."""
+    if inputs.empty:
+        return {}
+    df = inputs
+    if level in ("team", "department", "center") and org is not None:
+        m = dict(zip(org["employee_id"], org[ORG_LEVELS[level]], strict=True))
+        df = df.assign(entity=df["_who"].map(m))
+    elif level == "agent":
+        df = df.assign(entity=df["_who"])
+    else:  # company and queue: the whole table
+        df = df.assign(entity=COMPANY_ID)
+    df = df[df["entity"].notna()]
+    keys = [per.bucket_key(s) for s in per.bucket_starts()]
+    timeless = df[df["bucket"].isna()]
+    if not timeless.empty:  # state tables count in every bucket
+        df = pd.concat([df[df["bucket"].notna()]] + [timeless.assign(bucket=pd.Timestamp(k)) for k in keys])
+    g = df.groupby(["entity", "bucket", "table", "_batch"], dropna=False)["rows"].sum().reset_index()
+    out: dict[Any, dict] = {}
+    for ent, b, table, batch, rows in g.itertuples(index=False):
+        key = (str(ent), pd.Timestamp(b).as_unit("ns").value)
+        entry = out.setdefault(key, {}).setdefault(table, {"rows": 0, "batches": {}})
+        entry["rows"] += int(rows)
+        if batch is not None and not (isinstance(batch, float) and math.isnan(batch)):
+            entry["batches"][str(batch)] = entry["batches"].get(str(batch), 0) + int(rows)
+    return out
+
+
+# --- roll-up in Python ---------------------------------------------------------------------
+def _rollup(
+    spec: KpiSpec, parts: pd.DataFrame, level: str, org: pd.DataFrame | None, per: Period, include_missing: bool
+) -> pd.DataFrame:
+    d = spec.definition
+    if level not in d.levels and not (level == "queue" and "queue" in parts.columns):
+        raise LevelError(f"KPI {d.id!r} cannot be computed at level {level!r}")
+    if level == "queue" and "queue" not in parts.columns:
+        raise LevelError(f"KPI {d.id!r} has no queue; valid levels: {', '.join(d.levels)}")
+    df = parts
+    if level in ("team", "department", "center"):
+        assert org is not None
+        df = df.merge(org[["employee_id", ORG_LEVELS[level]]], on="employee_id", how="inner")
+        key = ORG_LEVELS[level]
+    elif level == "agent":
+        key = "employee_id"
+    elif level == "queue":
+        key = "queue"
+    else:
+        df = df.assign(_company=COMPANY_ID)
+        key = "_company"
+    df = df[df[key].notna()]
+    # min_count=1 keeps an all-empty sum empty instead of turning it into 0
+    g = df.groupby([key, "bucket"])[["num", "den", "n"]].sum(min_count=1).reset_index()
+    g = g.rename(columns={key: "entity_id"})
+    g["n"] = g["n"].fillna(0).astype("int64")
+    if include_missing:
+        g = _with_missing(g, _entities(level, org, df, key), per)
+    if d.denominator_per_member is not None and not parts.empty:  # no state data at all: missing, not 0 %
+        g = _per_member_denominator(g, spec, level, org, per)
+    g["entity_id"] = g["entity_id"].astype(str)
+    return _finish(g, spec, level, per)
+
+
+def _entities(level: str, org: pd.DataFrame | None, df: pd.DataFrame, key: str) -> list[Any]:
+    ids = set(df[key].dropna().unique())
+    if org is not None and level in ORG_LEVELS:
+        ids |= set(org[ORG_LEVELS[level]].dropna().unique())
+    if level == "company":
+        ids = {COMPANY_ID}
+    return sorted(ids, key=str)
+
+
+def _with_missing(g: pd.DataFrame, ids: list[Any], per: Period) -> pd.DataFrame:
+    keys = [per.bucket_key(s) for s in per.bucket_starts()]
+    full = pd.MultiIndex.from_product([ids, pd.to_datetime(keys)], names=["entity_id", "bucket"]).to_frame(index=False)
+    g = full.merge(g, on=["entity_id", "bucket"], how="left")
+    g["n"] = g["n"].fillna(0).astype("int64")
+    return g
+
+
+def _per_member_denominator(g: pd.DataFrame, spec: KpiSpec, level: str, org: pd.DataFrame | None, per: Period):
+    fn = spec.definition.denominator_per_member
+    seats = int(spec.params.get("seats") or 0)
+    if level == "agent":
+        heads = pd.Series(1, index=g["entity_id"])
+    elif level == "company":
+        count = len(org) if org is not None else max(len(g), 1)
+        heads = pd.Series(count, index=g["entity_id"])
+    elif level == "queue":
+        raise LevelError(f"KPI {spec.id!r} cannot be computed per queue")
+    else:
+        assert org is not None
+        hc = org.groupby(ORG_LEVELS[level]).size()
+        heads = g["entity_id"].map(hc).fillna(0)
+    seconds = {per.bucket_key(s): (e - s).total_seconds() for s, e in per.buckets()}
+    bucket_s = g["bucket"].map(lambda b: seconds[b.to_pydatetime()])
+    members = seats if seats > 0 else heads.to_numpy()
+    g["den"] = [fn(spec.params, s) * m for s, m in zip(bucket_s, pd.Series(members, index=g.index), strict=True)]
+    g["n"] = g["den"].fillna(0).round().astype("int64")
+    return g
+
+
+def _finish(g: pd.DataFrame, spec: KpiSpec, level: str, per: Period) -> pd.DataFrame:
+    d = spec.definition
+    num, den, n = g["num"], g["den"], g["n"]
+    if d.kind == "ratio":
+        ok = (n > 0) & den.notna() & (den != 0)
+        value = (num.fillna(0.0) / den.where(ok)) * d.scale
+    else:
+        ok = n > 0
+        value = num.fillna(0.0).where(ok) * d.scale
+    value = value.where(ok)
+    labels = {b: per.bucket_label(b.to_pydatetime()) for b in g["bucket"].unique()}
+    return pd.DataFrame({
+        "kpi_id": d.id,
+        "params": [spec.params] * len(g),
+        "params_key": spec.params_key,
+        "entity_level": level,
+        "entity_id": g["entity_id"],
+        "period": g["bucket"].map(labels),
+        "value": value.astype("float64"),
+        "numerator": num.astype("float64"),
+        "denominator": den.astype("float64"),
+        "sample_size": n.astype("int64"),
+        "unit": d.unit,
+        "input_tables": [d.inputs] * len(g),
+        "_bucket": g["bucket"],
+    })
+
+
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame(columns=["kpi_id", "params", "params_key", "entity_level", "entity_id", "period", "value",
+                                 "numerator", "denominator", "sample_size", "unit", "input_tables", "inputs"])
+
+
+def _decimal(v: float) -> Decimal | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return Decimal(v).quantize(VALUE_QUANTUM, rounding=ROUND_HALF_EVEN)
+
+
+def _opt_float(v: Any) -> float | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+def _to_values(frame: pd.DataFrame, computed_at: datetime) -> list[KpiValue]:
+    out = []
+    for row in frame.itertuples(index=False):
+        out.append(KpiValue(
+            kpi_id=row.kpi_id, params=dict(row.params), entity_level=row.entity_level, entity_id=row.entity_id,
+            period=row.period, value=_decimal(row.value), numerator=_opt_float(row.numerator),
+            denominator=_opt_float(row.denominator), sample_size=int(row.sample_size), unit=row.unit,
+            inputs=row.inputs, computed_at=computed_at,
+        ))
+    return out

@@ -1,0 +1,290 @@
+"""Import one source file into the event store: validate all, load all-or-nothing, idempotently."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from kaohe.metrics.events import BATCH_COLUMN, ROW_COLUMN, TableSchema
+from kaohe.metrics.ingest.mapping import Mapping, MappingError, load_mapping
+from kaohe.metrics.ingest.readers import (
+    CHUNK_ROWS,
+    SourceError,
+    SourceOptions,
+    detect_format,
+    iter_chunks,
+    read_header,
+    resolve_encoding,
+)
+from kaohe.metrics.ingest.report import ImportFailed, ImportReport, RowError
+from kaohe.metrics.ingest.validate import ChunkValidator
+from kaohe.metrics.store import BatchWriter, Store, new_batch_id
+
+_EVENT_TEXT = {
+    "two_digit_year": "two-digit year in the date column, read with the 69–99 → 19xx / 00–68 → 20xx rule",
+}
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _org_ids(store: Store, org: str | os.PathLike[str] | None) -> set[str] | None:
+    if org is not None:
+        p = Path(org)
+        if p.is_dir():
+            t = Store(p).read_table("org", ["employee_id"])
+        elif p.suffix.lower() in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            t = pq.read_table(p, columns=["employee_id"])
+        else:
+            import pandas as pd
+
+            return set(pd.read_csv(p, dtype=str, encoding="utf-8-sig")["employee_id"].str.strip())
+        return set(t.column("employee_id").to_pylist())
+    if store.has_table("org"):
+        return set(store.read_table("org", ["employee_id"]).column("employee_id").to_pylist())
+    return None
+
+
+def import_file(
+    path: str | os.PathLike[str],
+    store: Store | str | os.PathLike[str],
+    table: str | None = None,
+    mapping: Mapping | str | os.PathLike[str] | dict[str, Any] | None = None,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    format: str | None = None,
+    sheet: str | None = None,
+    timezone: str | None = None,
+    skip_bad_rows: bool = False,
+    org: str | os.PathLike[str] | None = None,
+    check_org: bool = True,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Callable[[int], None] | None = None,
+    raise_on_error: bool = False,
+) -> ImportReport:
+    """Validate ``path`` and load it into ``store`` as one batch of ``table``.
+
+    - Every bad row is reported (file, row as the user sees it, column, reason). A file
+      with any error loads nothing, unless ``skip_bad_rows``: then the good rows load and
+      ``report.skipped_rows`` lists the others.
+    - Idempotent: the same file (same SHA-256 and mapping) is recognised and adds nothing;
+      rows whose natural key is already stored with identical values are skipped; a key
+      already stored with different values is an error.
+    - Atomic: rows stream to a staging file that is renamed into the store only at the end.
+    - Unknown employees are errors when an org table is known (``org=`` a file or data
+      directory, or an ``org`` table in the store) and ``check_org`` is true.
+    """
+    path = Path(path)
+    store = store if isinstance(store, Store) else Store(store)
+    if mapping is None:
+        if table is None:
+            raise ValueError("name the target table or give a mapping")
+        m = Mapping(table=table)
+    else:
+        m = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
+        if table is not None and table != m.table:
+            raise ValueError(f"the mapping is for table {m.table}, not {table}")
+    schema = m.schema
+    src = m.source
+    opts = SourceOptions(format=format or src.get("format"), encoding=encoding or src.get("encoding"),
+                         delimiter=delimiter or src.get("delimiter") or _default_delimiter(path),
+                         sheet=sheet or src.get("sheet"), chunk_rows=chunk_rows)
+    tz = timezone or src.get("timezone") or "UTC"
+    report = ImportReport(file=str(path), table=schema.name, mapping=m.name, skip_bad_rows=skip_bad_rows)
+
+    def fail() -> ImportReport:
+        if raise_on_error:
+            raise ImportFailed(report)
+        return report
+
+    if not path.is_file():
+        report.add_error(RowError(str(path), None, None, "file not found"))
+        return fail()
+    try:
+        report.encoding = resolve_encoding(path, opts)
+        header = read_header(path, opts, report.encoding)
+    except SourceError as exc:
+        report.add_error(RowError(str(path), None, None, str(exc)))
+        return fail()
+    report.file_sha256 = file_sha256(path)
+    previous = store.find_batch(schema.name, report.file_sha256, m.name)
+    if previous is not None:
+        report.already_imported_batch = previous["batch_id"]
+        return report
+    try:
+        m.check_against(header, path.name)
+    except MappingError as exc:
+        for problem in exc.problems:
+            report.add_error(RowError(str(path), None, None, problem))
+        return fail()
+
+    org_ids = _org_ids(store, org) if check_org and schema.name != "org" else None
+    validator = ChunkValidator(schema, report, path.name, tz=tz, org_ids=org_ids)
+    batch_id = new_batch_id()
+    report.batch_id = batch_id
+    staged = store.staging_dir() / f"{schema.name}-{batch_id}.parquet"
+    writer = BatchWriter(schema.name, batch_id, staged)
+    structural: list[tuple[int | None, str]] = []
+    try:
+        for frame, first_row in iter_chunks(path, opts, report.encoding, structural):
+            n = len(frame)
+            raw, labels, events = m.apply(frame, header)
+            typed, bad = validator.convert(raw, labels, first_row, n)
+            rows = np.arange(first_row, first_row + n, dtype=np.int64)
+            _record_events(report, events, rows, m)
+            report.rows_read += n
+            if bad.any():
+                report.skipped_rows.extend(rows[bad].tolist())
+            if skip_bad_rows or report.errors_total == 0:
+                good = ~bad
+                out = typed.filter(pa.array(good)) if bad.any() else typed
+                out = out.append_column(BATCH_COLUMN, pa.repeat(pa.scalar(batch_id, pa.string()), out.num_rows))
+                out = out.append_column(ROW_COLUMN, pa.array(rows[good]))
+                writer.write(out)
+            if progress:
+                progress(report.rows_read)
+        for line, reason in structural:
+            report.add_error(RowError(path.name, line, None, reason))
+            if line is not None:
+                report.skipped_rows.append(line)
+        if report.rows_read == 0 and not structural:
+            report.add_error(RowError(path.name, None, None, "the file has a header but no data rows"))
+        writer.close()
+        if report.errors_total and not skip_bad_rows:
+            report.skipped_rows = []
+            return fail()
+        final = _check_keys(store, schema, staged if writer.rows else None, report, skip_bad_rows, path.name)
+        if report.errors_total and not skip_bad_rows:
+            report.skipped_rows = []
+            return fail()
+        report.skipped_rows.sort()
+        report.rows_loaded = _count_rows(final) if final else 0
+        store.commit(schema.name, final, {
+            "batch_id": batch_id, "source": str(path.resolve()), "file_sha256": report.file_sha256,
+            "mapping": m.name, "encoding": report.encoding, "rows_read": report.rows_read,
+            "rows_loaded": report.rows_loaded, "rows_already_present": report.rows_already_present,
+            "rows_skipped": len(report.skipped_rows),
+            "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        })
+        report.committed = True
+        return report
+    except SourceError as exc:
+        report.add_error(RowError(str(path), None, None, str(exc)))
+        report.skipped_rows = []
+        return fail()
+    finally:
+        writer.close()
+        for leftover in store.staging_dir().glob(f"*{batch_id}*"):
+            leftover.unlink(missing_ok=True)
+
+
+def _default_delimiter(path: Path) -> str:
+    return "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+
+
+def _record_events(report: ImportReport, events: dict[str, np.ndarray], rows: np.ndarray, m: Mapping) -> None:
+    texts = {f"defect:{k}": v for k, v in m.defect_texts().items()}
+    for name, mask in events.items():
+        hit = rows[mask]
+        if not len(hit):
+            continue
+        if name.startswith("next_day:"):
+            target = name.split(":", 1)[1]
+            desc = f"time is past midnight: {target} put on the next day"
+            report.defect(f"crossed_midnight_{target}", desc).add(hit.tolist())
+        elif name.startswith("defect:"):
+            report.defect(name.split(":", 1)[1], texts.get(name, name)).add(hit.tolist())
+        else:
+            report.defect(name, _EVENT_TEXT.get(name, name)).add(hit.tolist())
+
+
+def _count_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
+def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: ImportReport,
+                skip_bad_rows: bool, file: str) -> Path | None:
+    """Duplicate keys inside the file and against the store. Returns the file to commit."""
+    if staged is None:
+        return None
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
+    con.execute(f"SET temp_directory = '{store.staging_dir()}'")
+    keys = ", ".join(f'"{k}"' for k in schema.key)
+    src = f"read_parquet('{staged}')"
+    drop: set[int] = set()
+    dups = con.execute(
+        f"SELECT {keys}, list({ROW_COLUMN} ORDER BY {ROW_COLUMN}) FROM {src} "
+        f"GROUP BY ALL HAVING count(*) > 1").fetchall()
+    for rec in dups:
+        key_vals, rows = rec[:-1], rec[-1]
+        key_text = ", ".join(f"{k}={v}" for k, v in zip(schema.key, key_vals, strict=True))
+        for r in rows[1:]:
+            report.add_error(RowError(file, r, "+".join(schema.key),
+                                      f"duplicate key ({key_text}); first on row {rows[0]}"),
+                             "duplicate key in file")
+            drop.add(r)
+    if store.has_table(schema.name):
+        same = " AND ".join(f's."{c}" IS NOT DISTINCT FROM t."{c}"' for c in schema.names)
+        on = " AND ".join(f's."{k}" = t."{k}"' for k in schema.key)
+        hits = con.execute(
+            f"SELECT s.{ROW_COLUMN}, t.{BATCH_COLUMN}, t.{ROW_COLUMN}, ({same}) AS same "
+            f"FROM {src} s JOIN read_parquet('{store.table_glob(schema.name)}', union_by_name=true) t ON {on}"
+        ).fetchall()
+        for row, batch, trow, identical in hits:
+            if row in drop:
+                continue
+            drop.add(row)
+            if identical:
+                report.rows_already_present += 1
+            else:
+                report.add_error(RowError(file, row, "+".join(schema.key),
+                                          f"key already stored with different values (batch {batch}, row {trow})"),
+                                 "key already stored with different values")
+    if report.errors_total and skip_bad_rows:
+        bad = {e.row for e in report.errors if e.row is not None}
+        report.skipped_rows = sorted(set(report.skipped_rows) | (bad & drop))
+    if not drop:
+        con.close()
+        return staged
+    con.execute("CREATE TEMP TABLE drop_rows(r BIGINT)")
+    con.executemany("INSERT INTO drop_rows VALUES (?)", [(r,) for r in sorted(drop)]) if len(drop) < 1000 else \
+        con.execute("INSERT INTO drop_rows SELECT * FROM (SELECT unnest(?::BIGINT[]))", [sorted(drop)])
+    final = staged.with_name(staged.stem + "-final.parquet")
+    con.execute(f"COPY (SELECT * FROM {src} WHERE {ROW_COLUMN} NOT IN (SELECT r FROM drop_rows)) "
+                f"TO '{final}' (FORMAT parquet, COMPRESSION zstd)")
+    n = con.execute(f"SELECT count(*) FROM read_parquet('{final}')").fetchone()
+    con.close()
+    staged.unlink(missing_ok=True)
+    if not n or n[0] == 0:
+        final.unlink(missing_ok=True)
+        return None
+    return final
+
+
+def import_files(paths: list[str | os.PathLike[str]], store: Store | str | os.PathLike[str],
+                 **kwargs: Any) -> list[ImportReport]:
+    """Import several files one after another (each its own batch)."""
+    return [import_file(p, store, **kwargs) for p in paths]
+
+
+__all__ = ["import_file", "import_files", "file_sha256", "detect_format"]

@@ -1,0 +1,254 @@
+"""Indicator → category → sheet total, on both scales of the seed forms.
+
+- POINTS (表9-23): the rule gives points out of the indicator's weight; the category
+  score is the sum of those points.
+- PERCENT (表9-26): the rule gives 0–100; item points = score × weight ÷ 100; the
+  category score is the sum of item points.
+
+Sheet total = Σ category score × category weight ÷ 100 + bonus points.
+
+Excluded items (missing or low sample under EXCLUDE) drop out and the remaining weights of
+their category are scaled up to the category's original weight sum; a category whose
+weighted items all dropped out is left out and the remaining category weights are scaled
+up the same way. Rounding follows `scheme.rounding`: the rule score, then item points,
+then the total (category figures are exact sums).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kaohe.scheme.models import BonusRule, Category, Scale, Scheme, VetoRule
+
+from .explain import num, short
+from .grading import grade_for, grade_order
+from .items import ItemOutcome, score_bounds, score_item
+from .results import CategoryResult, ItemResult, ScoreIssue, SheetInputs, SheetResult, Trace, TraceStep
+from .rounding import round_score
+
+HUNDRED = Decimal(100)
+
+
+def _scale(scheme: Scheme, category: Category) -> Scale:
+    return category.scale or scheme.scale
+
+
+def _weighted(outcome: ItemOutcome) -> bool:
+    return not isinstance(outcome.indicator.rule, BonusRule) and outcome.indicator.weight > 0
+
+
+def score_sheet(scheme: Scheme, inputs: SheetInputs) -> SheetResult:
+    """Score one employee's sheet. Pure: the same scheme and inputs give the same result."""
+    issues: list[ScoreIssue] = []
+    trace_zh: list[str] = []
+    trace_en: list[str] = []
+    known = {ind.id for cat in scheme.categories for ind in cat.indicators}
+    for unknown in sorted(set(inputs.values) - known):
+        issues.append(
+            ScoreIssue(
+                unknown,
+                "unknown_indicator",
+                f"输入中的指标 {unknown} 不在方案 {scheme.id} 中，已忽略",
+                f"the input indicator {unknown} is not in the scheme {scheme.id}; ignored",
+                "warning",
+            )
+        )
+    fractions = sorted({v.period_fraction for v in inputs.values.values() if v.period_fraction < 1})
+    for fraction in fractions:
+        issues.append(
+            ScoreIssue(
+                None,
+                "partial_period",
+                f"本期只在岗 {num(fraction)} 个考核期（新入职或长期休假）",
+                f"employed for {num(fraction)} of the period (new hire or long leave)",
+                "info",
+            )
+        )
+
+    outcomes: list[tuple[Category, list[ItemOutcome]]] = []
+    for cat in scheme.categories:
+        scale = _scale(scheme, cat)
+        cat_outcomes = []
+        for ind in cat.indicators:
+            scale_max = ind.weight if scale is Scale.POINTS else HUNDRED
+            cat_outcomes.append(score_item(scheme, ind, inputs.values.get(ind.id), scale_max))
+        outcomes.append((cat, cat_outcomes))
+
+    # --- renormalisation factors ------------------------------------------------------------
+    # factors kept as (numerator, denominator): multiply first, divide last, so 30 × 100 / 30 is 100
+    item_factor: dict[str, tuple[Decimal, Decimal]] = {}
+    dropped: set[str] = set()
+    for cat, outs in outcomes:
+        weighted = [o for o in outs if _weighted(o)]
+        full = sum((o.indicator.weight for o in weighted), Decimal(0))
+        kept = sum((o.indicator.weight for o in weighted if o.status != "excluded"), Decimal(0))
+        if any(o.status == "excluded" for o in weighted):
+            if kept == 0:
+                dropped.add(cat.id)
+                trace_zh.append(f"类别 {cat.name.zh} 的指标全部不计入，该类别不计入，其他类别权重按比例调整")
+                trace_en.append(f"every item of {cat.name.en or cat.id} was left out; the category drops out")
+            else:
+                item_factor[cat.id] = (full, kept)
+                trace_zh.append(f"类别 {cat.name.zh} 有指标不计入，其余指标权重 × {short(full / kept)}")
+                trace_en.append(f"items of {cat.name.en or cat.id} were left out; the others' weights × {short(full / kept)}")
+    all_cw = sum((c.weight for c, _ in outcomes), Decimal(0))
+    kept_cw = sum((c.weight for c, _ in outcomes if c.id not in dropped), Decimal(0))
+    cat_factor = (all_cw, kept_cw) if kept_cw > 0 else (Decimal(0), Decimal(1))
+
+    # --- items and categories ---------------------------------------------------------------
+    items: list[ItemResult] = []
+    categories: list[CategoryResult] = []
+    vetoes: list[str] = []
+    caps: list[str] = []
+    bonus = Decimal(0)
+    errors = False
+    exact_total = Decimal(0)
+    for cat, outs in outcomes:
+        scale = _scale(scheme, cat)
+        factor = item_factor.get(cat.id, (Decimal(1), Decimal(1)))
+        eff_cw = Decimal(0) if cat.id in dropped else cat.weight * cat_factor[0] / cat_factor[1]
+        cat_score = Decimal(0)
+        cat_error = False
+        for o in outs:
+            issues.extend(o.issues)
+            result = _item_result(scheme, cat, o, scale, factor, eff_cw)
+            items.append(result)
+            if o.veto is not None:
+                vetoes.append(o.indicator.id)
+                trace_zh.append(o.summary_zh)
+                trace_en.append(o.summary_en)
+                rule = o.indicator.rule
+                if o.veto == "cap_grade" and isinstance(rule, VetoRule) and rule.cap_grade:
+                    caps.append(rule.cap_grade)
+            if o.status == "missing_error":
+                errors = True
+                cat_error = True
+            elif result.is_bonus:
+                bonus += result.points or Decimal(0)
+            elif result.points is not None:
+                cat_score += result.points
+        excluded = cat.id in dropped
+        score = None if (cat_error or excluded) else cat_score
+        points = None if score is None else score * eff_cw / HUNDRED
+        if points is not None:
+            exact_total += points
+        categories.append(
+            CategoryResult(
+                cat.id,
+                cat.name.zh,
+                cat.name.en or cat.id,
+                cat.weight,
+                eff_cw,
+                score,
+                None if points is None else round_score(points, scheme.rounding),
+                excluded,
+            )
+        )
+    if dropped and kept_cw > 0:
+        trace_zh.append(f"类别权重按比例调整：× {short(all_cw / kept_cw)}")
+        trace_en.append(f"category weights scaled by {short(all_cw / kept_cw)}")
+
+    total: Decimal | None
+    if errors:
+        total = None
+    elif dropped and kept_cw == 0:  # every category dropped out: a bonus alone is no result
+        total = None
+        issues.append(
+            ScoreIssue(None, "nothing_scored", "没有可计分的指标，无法计算总分", "nothing could be scored; no total", "error")
+        )
+    else:
+        total = round_score(exact_total + bonus, scheme.rounding)
+        trace_zh.append(f"总分 = Σ 类别得分 × 类别权重 ÷ 100 + 加分 {num(bonus)} = {num(total)}")
+        trace_en.append(f"total = Σ category score × category weight ÷ 100 + bonus {num(bonus)} = {num(total)}")
+    if total is not None and any(_is_sheet_zero(i, outcomes) for i in vetoes):
+        total = round_score(Decimal(0), scheme.rounding)
+        trace_zh.append("一票否决：总分计 0 分")
+        trace_en.append("veto: the total is 0")
+    order = grade_order(scheme)
+    grade_cap = max(caps, key=lambda g: order.index(g) if g in order else -1) if caps else None
+    grade = grade_for(scheme, total, grade_cap)
+    if grade_cap is not None:
+        trace_zh.append(f"一票否决：等级最高为 {grade_cap}")
+        trace_en.append(f"veto: the grade is at best {grade_cap}")
+    return SheetResult(
+        employee_id=inputs.employee_id,
+        scheme_id=scheme.id,
+        items=items,
+        categories=categories,
+        bonus=round_score(bonus, scheme.rounding),
+        total=total,
+        grade=grade,
+        vetoes=vetoes,
+        issues=issues,
+        complete=total is not None,
+        grade_cap=grade_cap,
+        trace_zh=trace_zh,
+        trace_en=trace_en,
+    )
+
+
+def _is_sheet_zero(indicator_id: str, outcomes: list[tuple[Category, list[ItemOutcome]]]) -> bool:
+    return any(o.indicator.id == indicator_id and o.veto == "sheet_zero" for _, outs in outcomes for o in outs)
+
+
+def _item_result(
+    scheme: Scheme,
+    cat: Category,
+    o: ItemOutcome,
+    scale: Scale,
+    factor: tuple[Decimal, Decimal],
+    eff_cw: Decimal,
+) -> ItemResult:
+    ind = o.indicator
+    is_bonus = isinstance(ind.rule, BonusRule)
+    steps = list(o.steps)
+    eff_w = Decimal(0) if o.status == "excluded" else ind.weight * factor[0] / factor[1]
+    renormalised = factor[0] != factor[1]
+    score = None if o.score is None else round_score(o.score, scheme.rounding)
+    if score is not None and score != o.score:
+        steps.append(TraceStep(f"得分按规则取整为 {num(score)}", f"score rounded to {num(score)}"))
+    points: Decimal | None = None
+    contribution: Decimal | None = None
+    if is_bonus:
+        max_points = ind.rule.max_points if isinstance(ind.rule, BonusRule) else Decimal(0)
+        if score is not None:
+            points = score
+            contribution = score
+            steps.append(TraceStep(f"加分 {num(score)} 分计入总分", f"+{num(score)} added to the total", score))
+    else:
+        high = score_bounds(ind, ind.weight if scale is Scale.POINTS else HUNDRED)[1]
+        max_points = high * factor[0] / factor[1] if scale is Scale.POINTS else high * eff_w / HUNDRED
+        if o.status == "excluded":
+            max_points = Decimal(0)
+        if score is not None:
+            if scale is Scale.POINTS:
+                exact = score * factor[0] / factor[1]
+                how_zh = f"计 {num(score)} 分（满分 {num(ind.weight)} 分）"
+                how_en = f"{num(score)} of {num(ind.weight)} points"
+            else:
+                exact = score * eff_w / HUNDRED
+                how_zh = f"得分 {num(score)} × 权重 {short(eff_w)}%"
+                how_en = f"score {num(score)} × weight {short(eff_w)} %"
+            if renormalised:
+                how_zh += f"，权重调整系数 {short(factor[0] / factor[1])}"
+                how_en += f", weights renormalised × {short(factor[0] / factor[1])}"
+            points = round_score(exact, scheme.rounding)
+            contribution = round_score(points * eff_cw / HUNDRED, scheme.rounding)
+            steps.append(TraceStep(f"{how_zh} = {num(points)} 分", f"{how_en} = {num(points)} points", points))
+    trace = Trace(o.rule_type, steps, o.summary_zh, o.summary_en)
+    return ItemResult(
+        indicator_id=ind.id,
+        category_id=cat.id,
+        name_zh=ind.name.zh,
+        name_en=ind.name.en or ind.id,
+        weight=ind.weight,
+        effective_weight=eff_w,
+        value=o.value,
+        score=score,
+        points=points,
+        contribution=contribution,
+        max_points=max_points,
+        status=o.status,
+        trace=trace,
+        is_bonus=is_bonus,
+    )

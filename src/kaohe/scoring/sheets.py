@@ -1,0 +1,21 @@
+"""Scoring a whole population: every sheet, then the forced distribution if the scheme has one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from kaohe.scheme.models import Scheme
+
+from .aggregate import score_sheet
+from .grading import assign_forced_distribution, grade_order
+from .results import SheetInputs, SheetResult
+
+
+def score_sheets(scheme: Scheme, population: Sequence[SheetInputs]) -> list[SheetResult]:
+    """Sheets in the order given. With a forced distribution, its grades replace the band grades."""
+    results = [score_sheet(scheme, inputs) for inputs in population]
+    if scheme.grading is None or not scheme.grading.forced_distribution:
+        return results
+    grades = assign_forced_distribution(results, scheme.grading.forced_distribution, grade_order(scheme))
+    return [replace(r, grade=grades.get(r.employee_id)) for r in results]

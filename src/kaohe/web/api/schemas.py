@@ -1,0 +1,124 @@
+"""Request and response bodies of the integration API (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class ErrorDetail(Schema):
+    code: str
+    status: int
+    message_zh: str
+    message_en: str
+    details: dict[str, Any]
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class RecordsIn(Schema):
+    rows: list[dict[str, Any]] = Field(..., min_length=1, max_length=50_000,
+                                       description="canonical columns of the table, one object a row")
+
+
+class RecordsOut(Schema):
+    table: str
+    rows_received: int
+    rows_loaded: int
+    already_imported: bool
+    batch_id: str | None
+
+
+class CycleOut(Schema):
+    id: int
+    name: str
+    period: str
+    label: str
+    start: date
+    end: date
+    status: str
+
+
+class KpiValueOut(Schema):
+    id: int
+    employee: str
+    kpi: str
+    params: str
+    scope: str
+    value: Decimal | None
+    sample_size: int | None
+    unit: str
+    computation: int
+    computed_at: datetime
+
+
+class SheetOut(Schema):
+    id: int
+    cycle: int
+    employee: str
+    employee_name: str
+    position: str
+    state: str
+    version: int
+    total: Decimal | None
+    grade: str | None
+
+
+class SheetDetailOut(SheetOut):
+    scheme_id: str
+    items: list[dict[str, Any]]
+
+
+class ResultOut(Schema):
+    sheet: int
+    employee: str
+    employee_name: str
+    cycle: int
+    total: Decimal | None
+    grade: str | None
+    score_version: int | None
+    published_at: datetime | None
+
+
+class AuditEventOut(Schema):
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    before: Any = None
+    after: Any = None
+    reason: str
+    hash: str
+
+
+class RatingIn(Schema):
+    role: str = Field(..., pattern="^(self|supervisor|reviewer|peer|customer|qa)$")
+    indicator: str = Field(..., min_length=1, max_length=64)
+    score: Decimal | None = Field(None, ge=-1000, le=1000, max_digits=12, decimal_places=4)
+    counts: dict[str, int] | None = None
+    comment: str = Field("", max_length=4000)
+    expected_version: int | None = Field(None, ge=1)
+
+
+class RatingOut(Schema):
+    id: int
+    sheet: int
+    indicator: str
+    role: str
+    score: Decimal | None
+    counts: dict[str, int] | None
+    submitted_at: datetime | None
+    sheet_version: int
+
+
+class Page(Schema):
+    count: int
+    limit: int
+    offset: int

@@ -1,0 +1,293 @@
+"""Operational records into a cycle, and KPI values out of them, with provenance.
+
+Uploads go through `kaohe.metrics.ingest`: first into a scratch store (the validation
+report, nothing loaded), then, when HR confirms, into the company's event store. KPI
+values come from `kaohe.metrics.compute.compute_kpis`; each computation is kept, a
+recompute supersedes the previous one instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from kaohe.web.appraisal.models import Cycle, KpiComputation, KpiValue, Sheet, UploadBatch
+from kaohe.web.audit.services import record
+from kaohe.web.errors import IllegalTransition, InvalidInput, ValidationReport
+from kaohe.web.org.models import Employee
+from kaohe.web.permissions import require
+
+
+def params_key(params: Mapping[str, Any] | None, kpi: str | None = None) -> str:
+    """A canonical text of KPI parameters, so that equal parameter sets compare equal."""
+    items = sorted((params or {}).items())
+    return ";".join(f"{k}={v}" for k, v in items)
+
+
+def store_dir(company: Any) -> Path:
+    return Path(settings.KAOHE_EVENTS_DIR) / company.code
+
+
+def _store(company: Any):  # type: ignore[no-untyped-def]
+    from kaohe.metrics.store import Store
+
+    root = store_dir(company)
+    root.mkdir(parents=True, exist_ok=True)
+    return Store(root)
+
+
+def org_table(company: Any):  # type: ignore[no-untyped-def]
+    """The org dimension the metrics layer rolls up by (ids as text)."""
+    import pyarrow as pa
+
+    rows = list(Employee.objects.filter(company=company).select_related("position").values_list(
+        "code", "name", "team_id", "department_id", "position__code"))
+    return pa.table({
+        "employee_id": [r[0] for r in rows], "name": [r[1] for r in rows],
+        "team_id": [None if r[2] is None else str(r[2]) for r in rows],
+        "department_id": [str(r[3]) for r in rows], "center_id": [company.code] * len(rows),
+        "position_id": [r[4] for r in rows]})
+
+
+def write_org(store: Any, company: Any) -> None:
+    """Replace the store's org table with the current org (it is a dimension, not an event log)."""
+    org_dir = store.root / "org"
+    if org_dir.exists():
+        shutil.rmtree(org_dir)
+    store.write_table("org", org_table(company), source="kaohe.web")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def validate_upload(cycle: Cycle, actor: Any, *, path: Path, file_name: str, table: str | None = None,
+                    mapping: str | None = None) -> UploadBatch:
+    """Check a file of records and keep it for confirmation; the report lists every bad row."""
+    from kaohe.metrics.ingest import import_file
+    from kaohe.metrics.store import Store
+
+    require(actor, "upload_records", cycle)
+    company = cycle.company
+    uploads = Path(settings.KAOHE_UPLOADS_DIR) / company.code
+    uploads.mkdir(parents=True, exist_ok=True)
+    digest = _sha256(Path(path))
+    kept = uploads / f"{digest[:16]}-{Path(file_name).name}"
+    if not kept.exists():
+        shutil.copyfile(path, kept)
+    with tempfile.TemporaryDirectory(prefix="kaohe-validate-") as scratch:
+        store = Store(scratch)
+        write_org(store, company)
+        report = import_file(kept, store, table=table, mapping=mapping, timezone=company.time_zone)
+    batch = UploadBatch.objects.create(
+        cycle=cycle, table=report.table, mapping=mapping or "", file_name=Path(file_name).name,
+        stored_path=str(kept), sha256=digest,
+        status=UploadBatch.Status.VALIDATED if report.ok else UploadBatch.Status.REJECTED,
+        rows_read=report.rows_read, report=report.to_dict(), uploaded_by=actor)
+    record(actor, "upload.validate", batch, after={"file": batch.file_name, "table": batch.table,
+                                                   "ok": report.ok, "rows": report.rows_read,
+                                                   "errors": report.errors_total}, company_id=company.pk)
+    return batch
+
+
+def confirm_upload(batch: UploadBatch, actor: Any) -> UploadBatch:
+    """Load a validated upload into the company's event store (atomic, idempotent)."""
+    from kaohe.metrics.ingest import import_file
+
+    cycle = batch.cycle
+    require(actor, "upload_records", cycle)
+    if batch.status == UploadBatch.Status.REJECTED:
+        raise IllegalTransition("该文件校验未通过，不能导入；请修正后重新上传",
+                                "This file failed validation and cannot be loaded; fix it and upload again")
+    if batch.status == UploadBatch.Status.LOADED:
+        return batch  # a double submit loads nothing twice
+    store = _store(cycle.company)
+    write_org(store, cycle.company)
+    report = import_file(batch.stored_path, store, table=batch.table, mapping=batch.mapping or None,
+                         timezone=cycle.company.time_zone)
+    if not report.ok:
+        UploadBatch.objects.filter(pk=batch.pk).update(status=UploadBatch.Status.REJECTED, report=report.to_dict())
+        batch.refresh_from_db()
+        return batch
+    with transaction.atomic():
+        UploadBatch.objects.filter(pk=batch.pk).update(
+            status=UploadBatch.Status.LOADED, rows_loaded=report.rows_loaded,
+            batch_id=report.batch_id or report.already_imported_batch or "", loaded_at=timezone.now(),
+            report=report.to_dict())
+        batch.refresh_from_db()
+        record(actor, "upload.load", batch, after={"batch_id": batch.batch_id, "rows_loaded": batch.rows_loaded},
+               company_id=cycle.company_id)
+    return batch
+
+
+def current_computation(cycle: Cycle) -> KpiComputation | None:
+    return KpiComputation.objects.filter(cycle=cycle, superseded_by__isnull=True).order_by("-number").first()
+
+
+def _requested_specs(cycle: Cycle) -> dict[tuple[str, str], tuple[str, dict[str, Any], set[str]]]:
+    """(kpi, params key) → (kpi, params, scopes) over every scheme of the cycle."""
+    from kaohe.scheme.models import CountsSource, KpiSource
+
+    found: dict[tuple[str, str], tuple[str, dict[str, Any], set[str]]] = {}
+    for snap_id in Sheet.objects.filter(cycle=cycle).values_list("scheme", flat=True).distinct():
+        from kaohe.web.appraisal.models import SchemeSnapshot
+
+        scheme = SchemeSnapshot.objects.get(pk=snap_id).scheme()
+        for cat in scheme.categories:
+            for ind in cat.indicators:
+                src = ind.source
+                refs: list[tuple[str, dict[str, Any], str]] = []
+                if isinstance(src, KpiSource):
+                    refs.append((src.kpi, dict(src.params), src.scope))
+                elif isinstance(src, CountsSource):
+                    refs += [(r.kpi, dict(r.params), "self") for r in src.counts.values() if r.kpi]
+                for kpi, params, scope in refs:
+                    entry = found.setdefault((kpi, params_key(params)), (kpi, params, set()))
+                    entry[2].add(scope)
+    return found
+
+
+def _led_entity(emp: Employee, scope: str, company: Any) -> str | None:
+    """Whose figure an employee is rated on for a team / department / center scope."""
+    if scope == "center":
+        return company.code
+    if scope == "department":
+        return str(emp.department_id)
+    # the team they lead: the team most of their direct reports sit in, else their own
+    teams = Counter(t for t in emp.reports.values_list("team_id", flat=True) if t is not None)
+    team = teams.most_common(1)[0][0] if teams else emp.team_id
+    return None if team is None else str(team)
+
+
+def compute_cycle_kpis(cycle: Cycle, actor: Any) -> KpiComputation:
+    """Compute every KPI the cycle's schemes use, for every employee, from the event store."""
+    from kaohe.metrics.compute import compute_kpis
+
+    require(actor, "compute_kpis", cycle)
+    company = cycle.company
+    store = _store(company)
+    write_org(store, company)
+    wanted = _requested_specs(cycle)
+    levels = {"self": "agent", "team": "team", "department": "department", "center": "center"}
+    scopes = set().union(*(s for _, _, s in wanted.values())) if wanted else set()
+    values = compute_kpis(str(store.root), [(k, p) for k, p, _ in wanted.values()], cycle.label,
+                          [levels[s] for s in sorted(scopes)] or ["agent"], tz=company.time_zone)
+    by_entity: dict[tuple[str, str, str, str], Any] = {}
+    batches: set[str] = set()
+    row_counts: dict[str, int] = {}
+    for v in values:
+        key_params = next((pk for (k, pk), (_, p, _s) in wanted.items()
+                           if k == v.kpi_id and all(v.params.get(x) == y for x, y in p.items())), None)
+        if key_params is None:
+            continue
+        by_entity[(v.kpi_id, key_params, v.entity_level, str(v.entity_id))] = v
+        for table, info in (v.inputs or {}).items():
+            if isinstance(info, dict):
+                batches.update(info.get("batches", []) or [])
+                if "rows" in info:
+                    row_counts[table] = max(row_counts.get(table, 0), int(info["rows"]))
+    rows = []
+    for emp in Employee.objects.filter(sheets__cycle=cycle).distinct():
+        for (kpi, pkey), (_, _p, scope_set) in wanted.items():
+            for scope in scope_set:
+                entity = emp.code if scope == "self" else _led_entity(emp, scope, company)
+                v = by_entity.get((kpi, pkey, levels[scope], str(entity)))
+                rows.append({"employee": emp, "kpi": kpi, "params_key": pkey, "scope": scope,
+                             "value": None if v is None else v.value,
+                             "sample_size": None if v is None else v.sample_size,
+                             "unit": "" if v is None else v.unit})
+    return _store_computation(cycle, actor, rows, source="metrics", batches=sorted(batches),
+                              row_counts=row_counts)
+
+
+def _store_computation(cycle: Cycle, actor: Any, rows: list[dict[str, Any]], *, source: str,
+                       batches: list[str], row_counts: dict[str, int]) -> KpiComputation:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        engine = version("kaohe")
+    except PackageNotFoundError:
+        engine = "dev"
+    with transaction.atomic():
+        previous = current_computation(cycle)
+        number = (KpiComputation.objects.filter(cycle=cycle).aggregate(m=Max("number"))["m"] or 0) + 1
+        comp = KpiComputation.objects.create(cycle=cycle, number=number, computed_at=timezone.now(),
+                                             computed_by=actor, source=source, engine_version=engine,
+                                             batches=batches, row_counts=row_counts)
+        KpiValue.objects.bulk_create([KpiValue(computation=comp, **r) for r in rows], batch_size=1000)
+        if previous is not None:
+            KpiComputation.objects.filter(pk=previous.pk).update(superseded_by=comp)
+        record(actor, "kpi.compute", comp, after={"number": number, "values": len(rows), "source": source,
+                                                  "batches": batches, "row_counts": row_counts},
+               before=None if previous is None else {"number": previous.number}, company_id=cycle.company_id)
+    return comp
+
+
+def record_kpi_values(cycle: Cycle, actor: Any, values: Iterable[Mapping[str, Any]], *,
+                      source: str = "manual") -> KpiComputation:
+    """Store KPI values given directly (an external system, or hand-made demo values) as a new computation.
+
+    Each item: employee (code), kpi, value (None = no data), params, sample_size, unit, scope.
+    Every bad item is reported at once and nothing is stored then.
+    """
+    require(actor, "compute_kpis", cycle)
+    codes = dict(Employee.objects.filter(company=cycle.company).values_list("code", "pk"))
+    employees = {e.pk: e for e in Employee.objects.filter(company=cycle.company)}
+    report = ValidationReport()
+    rows = []
+    for i, item in enumerate(values, start=1):
+        report.rows_read += 1
+        code = str(item.get("employee", ""))
+        if code not in codes:
+            report.add("employee", f"未知员工 {code}", f"Unknown employee {code}", row=i, value=code)
+            continue
+        raw = item.get("value")
+        try:
+            value = None if raw is None or raw == "" else Decimal(str(raw))
+        except InvalidOperation:
+            report.add("value", "不是有效数字", "Not a number", row=i, value=raw)
+            continue
+        if not item.get("kpi"):
+            report.add("kpi", "缺少 KPI 编号", "The KPI id is missing", row=i)
+            continue
+        rows.append({"employee": employees[codes[code]], "kpi": str(item["kpi"]),
+                     "params_key": params_key(item.get("params")), "scope": item.get("scope", "self"),
+                     "value": value, "sample_size": item.get("sample_size"), "unit": item.get("unit", "")})
+    if not report.ok:
+        raise InvalidInput(report)
+    return _store_computation(cycle, actor, rows, source=source, batches=[], row_counts={})
+
+
+def kpi_values_for(sheet: Sheet, user: Any) -> list[KpiValue]:
+    require(user, "view_kpi_records", sheet)
+    comp = current_computation(sheet.cycle)
+    if comp is None:
+        return []
+    return list(KpiValue.objects.filter(computation=comp, employee=sheet.employee).order_by("kpi", "params_key"))
+
+
+def kpi_provenance(kpi_value: KpiValue) -> dict[str, Any]:
+    """Where a KPI value came from: its computation and the uploads whose records fed it."""
+    comp = kpi_value.computation
+    uploads = list(UploadBatch.objects.filter(cycle=comp.cycle, batch_id__in=comp.batches).values(
+        "id", "file_name", "table", "rows_loaded", "batch_id", "loaded_at"))
+    return {"computation": comp.number, "computed_at": comp.computed_at, "source": comp.source,
+            "engine_version": comp.engine_version, "batches": comp.batches, "row_counts": comp.row_counts,
+            "uploads": uploads, "superseded": comp.superseded_by_id is not None,
+            "kpi": kpi_value.kpi, "params": kpi_value.params_key, "scope": kpi_value.scope,
+            "value": kpi_value.value, "sample_size": kpi_value.sample_size}

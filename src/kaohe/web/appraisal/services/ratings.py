@@ -1,0 +1,179 @@
+"""Manual ratings (self, supervisor, reviewer, peers, customers, QA), their deadlines, and 360 anonymity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kaohe.scheme.models import CountsSource, LevelRule, ManualRule, ManualSource
+from kaohe.web.appraisal.models import RaterRole, Rating, Sheet
+from kaohe.web.appraisal.services._common import audit_sheet, save_sheet
+from kaohe.web.errors import InvalidInput, ValidationReport
+from kaohe.web.permissions import can, require, visible_sheets
+
+SINGLE_RATER_ROLES = {"self", "supervisor", "reviewer"}  # one rating each, by whoever holds the relation
+
+
+@dataclass(frozen=True)
+class ManualItem:
+    indicator: str
+    name_zh: str
+    name_en: str
+    roles: list[str]
+    min: Decimal
+    max: Decimal
+    counts: list[str]  # names of counts a rater enters (e.g. complaints found by QA)
+
+
+def manual_items(sheet: Sheet) -> list[ManualItem]:
+    """The sheet's indicators that people rate, with who rates them and the allowed range."""
+    scheme = sheet.scheme.scheme()
+    items = []
+    for cat in scheme.categories:
+        for ind in cat.indicators:
+            src = ind.source
+            if isinstance(src, ManualSource):
+                roles = [str(rw.role) for rw in (src.raters or scheme.raters)]
+                rule = ind.rule
+                if isinstance(rule, ManualRule):
+                    lo, hi = rule.min, rule.max
+                elif isinstance(rule, LevelRule):
+                    lo, hi = Decimal(min(a.level for a in rule.levels)), Decimal(max(a.level for a in rule.levels))
+                else:
+                    lo, hi = Decimal(0), Decimal(100)
+                items.append(ManualItem(ind.id, ind.name.zh, ind.name.en, roles, lo, hi, []))
+            elif isinstance(src, CountsSource):
+                entered = {str(ref.entered_by) for ref in src.counts.values() if ref.entered_by}
+                if entered:
+                    items.append(ManualItem(ind.id, ind.name.zh, ind.name.en, sorted(entered), Decimal(0),
+                                            Decimal(0), [n for n, r in src.counts.items() if r.entered_by]))
+    return items
+
+
+def request_ratings(sheet: Sheet, actor: Any, *, role: str, raters: list[Any] | None = None,
+                    indicators: list[str] | None = None, deadline: dt.datetime | None = None) -> list[Rating]:
+    """Ask raters for ratings, each with a deadline (default: the cycle's rating deadline)."""
+    require(actor, "request_ratings", sheet)
+    items = [i for i in manual_items(sheet) if role in i.roles and (indicators is None or i.indicator in indicators)]
+    deadline = deadline or sheet.cycle.rating_deadline
+    made = []
+    with transaction.atomic():
+        for item in items:
+            for rater in raters or [None]:
+                r, _ = Rating.objects.get_or_create(sheet=sheet, indicator=item.indicator, role=role, rater=rater,
+                                                    defaults={"deadline": deadline})
+                made.append(r)
+        audit_sheet(actor, "rating.request", sheet,
+                    after={"role": role, "raters": [getattr(u, "pk", None) for u in raters or []],
+                           "indicators": [i.indicator for i in items], "deadline": deadline})
+    return made
+
+
+def submit_rating(sheet: Sheet, actor: Any, *, role: str, indicator: str, score: Any = None,
+                  counts: dict[str, int] | None = None, comment: str = "",
+                  expected_version: int | None = None) -> Rating:
+    """Enter or change one rating. Checked: the rater's right, the state, the indicator and the range."""
+    if role not in RaterRole.values:
+        report = ValidationReport()
+        report.add("role", f"未知评分角色 {role}", f"Unknown rater role {role}", value=role)
+        raise InvalidInput(report)
+    require(actor, f"rate_{role}", sheet)
+    item = next((i for i in manual_items(sheet) if i.indicator == indicator), None)
+    report = ValidationReport()
+    value: Decimal | None = None
+    if item is None or role not in item.roles:
+        report.add("indicator", f"指标 {indicator} 不由“{role}”评分", f"Indicator {indicator} is not rated by {role}",
+                   value=indicator)
+    else:
+        if item.counts:
+            for name in item.counts:
+                n = (counts or {}).get(name)
+                if n is None or int(n) < 0:
+                    report.add(f"counts.{name}", "请填写非负整数", "Enter a whole number, 0 or more", value=n)
+        else:
+            try:
+                value = Decimal(str(score))
+            except (InvalidOperation, TypeError):
+                report.add("score", "请填写分数", "Enter a score", value=score)
+            if value is not None and not (item.min <= value <= item.max):
+                report.add("score", f"分数须在 {item.min}–{item.max} 之间", f"The score must be {item.min}–{item.max}",
+                           value=score)
+    if not report.ok:
+        raise InvalidInput(report)
+    rater = None if role in SINGLE_RATER_ROLES else actor
+    with transaction.atomic():
+        existing = Rating.objects.filter(sheet=sheet, indicator=indicator, role=role, rater=rater).first()
+        if existing is None and role in SINGLE_RATER_ROLES:
+            existing = Rating.objects.filter(sheet=sheet, indicator=indicator, role=role).first()
+        before = None if existing is None or existing.submitted_at is None else {
+            "score": existing.score, "counts": existing.counts}
+        if existing is None:
+            existing = Rating(sheet=sheet, indicator=indicator, role=role, deadline=sheet.cycle.rating_deadline)
+        existing.rater = actor
+        existing.score = value
+        existing.counts = {k: int(v) for k, v in (counts or {}).items()} or None
+        existing.comment = comment
+        existing.submitted_at = timezone.now()
+        existing.save()
+        save_sheet(sheet, expected_version)
+        # peer ratings stay anonymous in the trail shown to the employee: the rater id is not in before/after
+        audit_sheet(actor, "rating.submit", sheet, before=before,
+                    after={"indicator": indicator, "role": role, "score": value, "counts": existing.counts})
+    return existing
+
+
+def pending_ratings(user: Any) -> QuerySet:
+    """Open rating requests addressed to the user (a QA officer's or a peer's to-do list)."""
+    return Rating.objects.filter(rater=user, submitted_at__isnull=True).select_related("sheet__employee",
+                                                                                     "sheet__cycle")
+
+
+def overdue_ratings(user: Any, *, now: dt.datetime | None = None) -> QuerySet:
+    """Ratings past their deadline: the user's own, plus those on sheets the user oversees."""
+    now = now or timezone.now()
+    overseen = [s.pk for s in visible_sheets(user) if can(user, "request_ratings", s) or can(user, "score", s)]
+    return (Rating.objects.filter(submitted_at__isnull=True, deadline__lt=now)
+            .filter(Q(rater=user) | Q(sheet_id__in=overseen))
+            .select_related("sheet__employee", "sheet__cycle").order_by("deadline"))
+
+
+@dataclass(frozen=True)
+class PeerFeedback:
+    shown: bool
+    raters: int
+    minimum: int
+    average: Decimal | None
+    per_indicator: dict[str, Decimal]
+    message_zh: str
+    message_en: str
+
+
+def peer_feedback(sheet: Sheet, viewer: Any) -> PeerFeedback:
+    """360 feedback as an aggregate, and only from at least the company's minimum of raters.
+
+    The same rule holds for everyone who may see the sheet: no single peer's rating can
+    be singled out, and rater identities are never returned.
+    """
+    require(viewer, "view_sheet", sheet)
+    minimum = sheet.cycle.company.min_peer_raters
+    ratings = list(Rating.objects.filter(sheet=sheet, role__in=["peer", "customer"], submitted_at__isnull=False,
+                                         score__isnull=False))
+    raters = len({r.rater_id for r in ratings})
+    if raters < minimum:
+        return PeerFeedback(False, raters, minimum, None, {},
+                            f"360 评价人数不足 {minimum} 人，暂不显示", f"Shown from {minimum} raters; fewer have rated")
+    per: dict[str, list[Decimal]] = defaultdict(list)
+    for r in ratings:
+        per[r.indicator].append(r.score)
+    q = Decimal("0.01")
+    per_indicator = {k: (sum(v, Decimal(0)) / len(v)).quantize(q) for k, v in per.items()}
+    average = (sum((r.score for r in ratings), Decimal(0)) / len(ratings)).quantize(q)
+    return PeerFeedback(True, raters, minimum, average, per_indicator, f"来自 {raters} 位评价人的汇总",
+                        f"Aggregate of {raters} raters")

@@ -1,0 +1,227 @@
+"""Scoring a sheet with `kaohe.scoring`, storing each result as a new version, and calibration."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from kaohe.scheme.models import CountsSource, KpiSource, ManualSource, RaterRole, Scheme
+from kaohe.web.appraisal.models import Cycle, KpiValue, Rating, ScoreVersion, Sheet
+from kaohe.web.appraisal.services._common import audit_sheet, save_sheet
+from kaohe.web.appraisal.services.data import current_computation, params_key
+from kaohe.web.errors import InvalidInput, ValidationReport
+from kaohe.web.permissions import require, visible_sheets
+
+
+def _score_fn():  # type: ignore[no-untyped-def]
+    try:
+        from kaohe.scoring import score_sheet as fn
+    except ImportError:
+        from kaohe.scoring.aggregate import score_sheet as fn
+    return fn
+
+
+def to_json(value: Any) -> Any:
+    """A SheetResult (dataclasses, Decimals, enums) as plain JSON: Decimals become strings."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def period_fraction(sheet: Sheet) -> Decimal:
+    """Share of the cycle the employee was employed (for proration of count items)."""
+    emp, cycle = sheet.employee, sheet.cycle
+    first = max(cycle.start, emp.hire_date)
+    last = min(cycle.end, emp.leave_date) if emp.leave_date else cycle.end
+    total = (cycle.end - cycle.start).days + 1
+    worked = max(0, (last - first).days + 1)
+    return (Decimal(worked) / Decimal(total)).quantize(Decimal("0.0001"))
+
+
+def build_inputs(sheet: Sheet, scheme: Scheme | None = None) -> Any:
+    """The scoring inputs of a sheet: KPI values of the current computation plus submitted ratings."""
+    from kaohe.scoring.results import IndicatorInput, SheetInputs
+
+    scheme = scheme or sheet.scheme.scheme()
+    comp = current_computation(sheet.cycle)
+    kpis: dict[tuple[str, str, str], KpiValue] = {}
+    if comp is not None:
+        for kv in KpiValue.objects.filter(computation=comp, employee=sheet.employee):
+            kpis[(kv.kpi, kv.params_key, kv.scope)] = kv
+    by_item: dict[str, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    counts_by_item: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in Rating.objects.filter(sheet=sheet, submitted_at__isnull=False):
+        if r.score is not None:
+            by_item[r.indicator][r.role].append(r.score)
+        for name, n in (r.counts or {}).items():
+            counts_by_item[r.indicator][name] = int(n)
+    fraction = period_fraction(sheet)
+    values: dict[str, Any] = {}
+    for cat in scheme.categories:
+        for ind in cat.indicators:
+            src = ind.source
+            if isinstance(src, KpiSource):
+                kv = kpis.get((src.kpi, params_key(src.params), src.scope))
+                values[ind.id] = IndicatorInput(
+                    value=None if kv is None or kv.value is None else Decimal(kv.value),
+                    sample_size=None if kv is None else kv.sample_size, period_fraction=fraction)
+            elif isinstance(src, ManualSource):
+                roles = [rw.role for rw in (src.raters or scheme.raters)]
+                ratings: dict[RaterRole, Decimal | None] = {}
+                for role in roles:
+                    given = by_item[ind.id].get(str(role))
+                    # several peers or customers: their mean, so no single rater dominates
+                    ratings[role] = (sum(given, Decimal(0)) / len(given)) if given else None
+                values[ind.id] = IndicatorInput(ratings=ratings, period_fraction=fraction)
+            elif isinstance(src, CountsSource):
+                counts: dict[str, int] = {}
+                for name, ref in src.counts.items():
+                    if ref.kpi is not None:
+                        kv = kpis.get((ref.kpi, params_key(ref.params), "self"))
+                        if kv is not None and kv.value is not None:
+                            counts[name] = int(kv.value)
+                    elif name in counts_by_item[ind.id]:
+                        counts[name] = counts_by_item[ind.id][name]
+                values[ind.id] = IndicatorInput(counts=counts or None, period_fraction=fraction)
+    return SheetInputs(employee_id=sheet.employee.code, values=values)
+
+
+def _next_number(sheet: Sheet) -> int:
+    return (ScoreVersion.objects.filter(sheet=sheet).aggregate(m=Max("number"))["m"] or 0) + 1
+
+
+def _version_summary(v: ScoreVersion | None) -> dict[str, Any] | None:
+    if v is None:
+        return None
+    return {"number": v.number, "kind": v.kind, "total": v.total, "grade": v.grade}
+
+
+def score_sheet(sheet: Sheet, actor: Any, *, expected_version: int | None = None) -> Sheet:
+    """Score the sheet from its current data; the result becomes a new computed version."""
+    require(actor, "score", sheet)
+    scheme = sheet.scheme.scheme()
+    result = _score_fn()(scheme, build_inputs(sheet, scheme))
+    with transaction.atomic():
+        before = _version_summary(sheet.current_score)
+        version = ScoreVersion.objects.create(
+            sheet=sheet, number=_next_number(sheet), kind=ScoreVersion.Kind.COMPUTED, total=result.total,
+            grade=result.grade or "", complete=result.complete, result=to_json(result),
+            kpi_computation=current_computation(sheet.cycle), created_by=actor)
+        sheet = save_sheet(sheet, expected_version, current_score=version)
+        audit_sheet(actor, "score.compute", sheet, before=before, after=_version_summary(version))
+    return sheet
+
+
+def add_adjusted_version(sheet: Sheet, actor: Any, *, kind: str, total: Any, grade: str | None,
+                         reason: str) -> ScoreVersion:
+    """A new version copying the current result with an adjusted total and/or grade. The old one stays."""
+    report = ValidationReport()
+    if not reason.strip():
+        report.add("reason", "调整必须填写理由", "An adjustment needs a reason")
+    new_total = None
+    if total is not None and total != "":
+        try:
+            new_total = Decimal(str(total))
+        except InvalidOperation:
+            report.add("total", "分数不是有效数字", "The score is not a number", value=total)
+    grades = _grade_names(sheet)
+    if grade and grades and grade not in grades:
+        report.add("grade", f"等级须为 {'/'.join(grades)} 之一", f"The grade must be one of {', '.join(grades)}",
+                   value=grade)
+    if new_total is None and not grade:
+        report.add("total", "请给出调整后的分数或等级", "Give the adjusted score or grade")
+    if not report.ok:
+        raise InvalidInput(report)
+    current = sheet.current_score
+    if new_total is not None and not grade:
+        grade = _grade_for(sheet, new_total)
+    version = ScoreVersion.objects.create(
+        sheet=sheet, number=_next_number(sheet), kind=kind,
+        total=new_total if new_total is not None else (current.total if current else None),
+        grade=grade or (current.grade if current else ""), complete=current.complete if current else False,
+        result=current.result if current else {}, kpi_computation=current.kpi_computation if current else None,
+        reason=reason, created_by=actor)
+    audit_sheet(actor, f"score.{kind}", sheet, before=_version_summary(current), after=_version_summary(version),
+                reason=reason)
+    return version
+
+
+def _grade_names(sheet: Sheet) -> list[str]:
+    grading = sheet.scheme.content.get("grading") or {}
+    return [b["grade"] for b in grading.get("bands", [])]
+
+
+def _grade_for(sheet: Sheet, total: Decimal) -> str:
+    try:
+        from kaohe.scoring import grade_for
+    except ImportError:
+        from kaohe.scoring.grading import grade_for
+    return grade_for(sheet.scheme.scheme(), total) or ""
+
+
+def calibrate(sheet: Sheet, actor: Any, *, reason: str, total: Any = None, grade: str | None = None,
+              expected_version: int | None = None) -> ScoreVersion:
+    """HR or a manager adjusts the grade or score during calibration, with a reason."""
+    require(actor, "calibrate", sheet)
+    with transaction.atomic():
+        version = add_adjusted_version(sheet, actor, kind=ScoreVersion.Kind.CALIBRATION, total=total, grade=grade,
+                                       reason=reason)
+        save_sheet(sheet, expected_version, current_score=version)
+    return version
+
+
+def score_history(sheet: Sheet) -> list[ScoreVersion]:
+    return list(ScoreVersion.objects.filter(sheet=sheet).order_by("number"))
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    grade: str
+    count: int
+    percent: Decimal
+    target_percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class GradeDistribution:
+    rows: list[GradeRow]
+    total: int
+
+
+def grade_distribution(cycle: Cycle, user: Any) -> GradeDistribution:
+    """Grades of the sheets the user may see, against the company's (or scheme's) target."""
+    require(user, "view_calibration_board", cycle)
+    sheets = list(visible_sheets(user, cycle).filter(current_score__isnull=False).select_related("scheme"))
+    counts = Counter(s.current_score.grade for s in sheets if s.current_score and s.current_score.grade)
+    target: dict[str, Any] = dict(cycle.company.grade_distribution_target or {})
+    order: list[str] = []
+    for s in sheets:
+        grading = s.scheme.content.get("grading") or {}
+        for band in grading.get("bands", []):
+            if band["grade"] not in order:
+                order.append(band["grade"])
+        if not target and grading.get("forced_distribution"):
+            target = dict(grading["forced_distribution"])
+    for g in list(counts) + list(target):
+        if g not in order:
+            order.append(g)
+    n = sum(counts.values())
+    rows = [GradeRow(g, counts.get(g, 0),
+                     (Decimal(100) * counts.get(g, 0) / n).quantize(Decimal("0.1")) if n else Decimal(0),
+                     Decimal(str(target[g])) if g in target else None) for g in order]
+    return GradeDistribution(rows=rows, total=n)

@@ -1,0 +1,266 @@
+"""Who may do what: the one permission module the pages, the API and the services share.
+
+`can(user, action, obj)` answers yes or no; `require()` raises the refusal with its
+reason. Two things decide:
+
+1. the user's *relations* to the object, from the org tree and role assignments
+   (the employee themself, their supervisor, their reviewer, an HR officer, a
+   director, a QA officer, an auditor, a peer asked to rate, an appeal's re-reviewer);
+2. for sheets, the workflow state (`kaohe.web.appraisal.workflow`): a published sheet
+   is read-only except along the workflow's own steps.
+
+Nobody gets a relation to their own sheet other than `employee`: a supervisor does
+not review, calibrate or re-review themself. Django superusers get no bypass here;
+confidentiality holds for them too (they still have the Django admin).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from kaohe.web.errors import Forbidden, IllegalTransition, ReadOnly
+
+# action → relations that may perform it (the workflow's transitions are added below)
+SHEET_ACTIONS: dict[str, frozenset[str]] = {
+    "view_sheet": frozenset({"employee", "supervisor", "reviewer", "hr", "director", "re_reviewer"}),
+    "view_kpi_records": frozenset({"employee", "supervisor", "reviewer", "hr", "director", "re_reviewer"}),
+    "view_peer_detail": frozenset({"supervisor", "reviewer", "hr"}),
+    "rate_self": frozenset({"employee"}),
+    "rate_supervisor": frozenset({"supervisor"}),
+    "rate_reviewer": frozenset({"reviewer"}),
+    "rate_peer": frozenset({"peer"}),
+    "rate_customer": frozenset({"customer"}),
+    "rate_qa": frozenset({"qa"}),
+    "request_ratings": frozenset({"supervisor", "hr"}),
+    "assess_competency_self": frozenset({"employee"}),
+    "assess_competency_supervisor": frozenset({"supervisor"}),
+    "score": frozenset({"supervisor", "reviewer", "hr"}),
+    "calibrate": frozenset({"hr", "director", "reviewer"}),
+    "record_interview": frozenset({"supervisor"}),
+    "confirm_interview": frozenset({"employee"}),
+    "assign_re_reviewer": frozenset({"hr"}),
+}
+
+# action → roles (role assignments covering the object) for company, department, team or cycle objects
+ORG_ACTIONS: dict[str, frozenset[str]] = {
+    "open_cycle": frozenset({"hr"}),
+    "import_employees": frozenset({"hr"}),
+    "manage_org": frozenset({"hr"}),
+    "upload_records": frozenset({"hr"}),
+    "compute_kpis": frozenset({"hr"}),
+    "view_cycle_progress": frozenset({"hr", "director", "reviewer", "supervisor"}),
+    "view_team": frozenset({"hr", "director", "reviewer", "supervisor"}),
+    "view_calibration_board": frozenset({"hr", "director", "reviewer"}),
+    "view_reports": frozenset({"hr", "director"}),
+    "view_audit": frozenset({"auditor", "hr"}),
+    "verify_audit": frozenset({"auditor", "hr"}),
+}
+
+
+def _sheet_action_table() -> dict[str, frozenset[str]]:
+    from kaohe.web.appraisal.workflow import TRANSITIONS
+
+    table = dict(SHEET_ACTIONS)
+    for t in TRANSITIONS.values():
+        table[t.name] = t.roles
+    return table
+
+
+def all_actions() -> list[str]:
+    return sorted(set(_sheet_action_table()) | set(ORG_ACTIONS))
+
+
+# --- role assignments and scope ----------------------------------------------------------
+
+
+def _assignments(user: Any) -> list[Any]:
+    """The user's role assignments, read once per user object (requests are short)."""
+    from kaohe.web.org.models import RoleAssignment
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_kaohe_assignments", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("department", "team"))
+        for ra in cached:
+            ra.department_ids = ra.department.descendant_ids() if ra.department_id else set()
+        user._kaohe_assignments = cached
+    return cached
+
+
+def forget_cached_roles(user: Any) -> None:
+    """Call after changing a user's role assignments within one request or test."""
+    if hasattr(user, "_kaohe_assignments"):
+        del user._kaohe_assignments
+
+
+def _covers(ra: Any, employee: Any) -> bool:
+    if ra.company_id != employee.company_id:
+        return False
+    if ra.scope == "company":
+        return True
+    if ra.scope == "department":
+        return employee.department_id in ra.department_ids
+    if ra.scope == "team":
+        return employee.team_id is not None and employee.team_id == ra.team_id
+    return employee.user_id == ra.user_id  # scope "self"
+
+
+# Company-wide actions need a company-scoped role; the others accept a narrower role, and what
+# the user then sees is narrowed by `visible_sheets` / `visible_employees`.
+COMPANY_SCOPE_ONLY = frozenset({"open_cycle", "import_employees", "manage_org", "upload_records",
+                                "compute_kpis", "view_audit", "verify_audit"})
+
+
+def _covers_org(ra: Any, obj: Any, action: str) -> bool:
+    """Does the assignment cover a company, cycle, department or team object for `action`?"""
+    from kaohe.web.org.models import Department, Team
+
+    if isinstance(obj, Team):
+        company_id, dept_id, team_id = obj.department.company_id, obj.department_id, obj.pk
+    elif isinstance(obj, Department):
+        company_id, dept_id, team_id = obj.company_id, obj.pk, None
+    else:  # Company or Cycle
+        company_id = obj.pk if obj.__class__.__name__ == "Company" else obj.company_id
+        dept_id = team_id = None
+    if company_id != ra.company_id or ra.scope == "self":
+        return False
+    if ra.scope == "company":
+        return True
+    if action in COMPANY_SCOPE_ONLY:
+        return False
+    if dept_id is None:  # company-wide page, narrowed later
+        return True
+    if ra.scope == "department":
+        return dept_id in ra.department_ids
+    return team_id is not None and team_id == ra.team_id
+
+
+def relations(user: Any, employee: Any, sheet: Any = None) -> set[str]:
+    """The user's relations to an employee (and, with `sheet`, to that sheet)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    found: set[str] = set()
+    own = employee.user_id is not None and employee.user_id == user.pk
+    if own:
+        found.add("employee")
+    else:
+        manager = employee.manager
+        if manager is not None and manager.user_id == user.pk:
+            found.add("supervisor")
+        if manager is not None and manager.manager_id is not None and manager.manager.user_id == user.pk:
+            found.add("reviewer")
+        for ra in _assignments(user):
+            if ra.role in ("supervisor", "reviewer", "hr", "director", "qa") and _covers(ra, employee):
+                found.add(ra.role)
+    for ra in _assignments(user):
+        if ra.role == "auditor" and ra.company_id == employee.company_id:
+            found.add("auditor")
+    if sheet is not None and not own:
+        from kaohe.web.appraisal.models import Appeal, Rating
+
+        if Appeal.objects.filter(sheet=sheet, re_reviewer=user, outcome="pending").exists():
+            found.add("re_reviewer")
+        for role in Rating.objects.filter(sheet=sheet, rater=user, role__in=["peer", "customer"]).values_list(
+                "role", flat=True):
+            found.add(role)
+    return found
+
+
+def org_roles(user: Any, obj: Any, action: str = "") -> set[str]:
+    return {ra.role for ra in _assignments(user) if _covers_org(ra, obj, action)}
+
+
+# --- the decision ------------------------------------------------------------------------
+
+
+def _decide(user: Any, action: str, obj: Any) -> tuple[bool, str | None]:
+    """(allowed, why-not kind): kind is 'forbidden', 'state' or 'read_only'."""
+    from kaohe.web.appraisal.models import Sheet
+    from kaohe.web.appraisal.workflow import ACTION_STATES, READ_ONLY_STATES, TRANSITIONS
+    from kaohe.web.org.models import Employee
+
+    if isinstance(obj, Sheet):
+        table = _sheet_action_table()
+        if action not in table:
+            raise ValueError(f"unknown sheet action {action!r}")
+        if not relations(user, obj.employee, obj) & table[action]:
+            return False, "forbidden"
+        allowed_states = TRANSITIONS[action].sources if action in TRANSITIONS else ACTION_STATES.get(action)
+        if allowed_states is not None and obj.state not in allowed_states:
+            return False, "read_only" if obj.state in READ_ONLY_STATES else "state"
+        return True, None
+    if isinstance(obj, Employee):
+        if action not in ("view_employee", "view_sheet", "view_team"):
+            raise ValueError(f"unknown employee action {action!r}")
+        rel = relations(user, obj)
+        return bool(rel & {"employee", "supervisor", "reviewer", "hr", "director"}), "forbidden"
+    if action not in ORG_ACTIONS:
+        raise ValueError(f"unknown action {action!r} for {type(obj).__name__}")
+    return bool(org_roles(user, obj, action) & ORG_ACTIONS[action]), "forbidden"
+
+
+def can(user: Any, action: str, obj: Any) -> bool:
+    """True when `user` may perform `action` on `obj` (a Sheet, Employee, Company, Cycle, Department or Team)."""
+    return _decide(user, action, obj)[0]
+
+
+def require(user: Any, action: str, obj: Any) -> None:
+    """Raise `Forbidden`, `ReadOnly` or `IllegalTransition` (each bilingual) unless `can()`."""
+    ok, why = _decide(user, action, obj)
+    if ok:
+        return
+    if why == "read_only":
+        raise ReadOnly("该考核表已发布，只能按流程（面谈、确认、申诉）处理",
+                       "This sheet is published and read-only; it changes only through the interview, "
+                       "acknowledgement and appeal steps", action=action, state=obj.state)
+    if why == "state":
+        raise IllegalTransition(f"考核表当前状态为“{obj.get_state_display()}”，不能执行此操作（{action}）",
+                                f"The sheet is in state '{obj.state}'; '{action}' is not allowed now",
+                                action=action, state=obj.state)
+    raise Forbidden("您无权执行此操作", f"You are not allowed to {action.replace('_', ' ')} here", action=action)
+
+
+# --- lists narrowed to what a user may see -----------------------------------------------
+
+
+def _scope_q(user: Any, prefix: str, roles: set[str]) -> Q:
+    q = Q(pk__in=[])
+    for ra in _assignments(user):
+        if ra.role not in roles:
+            continue
+        if ra.scope == "company":
+            q |= Q(**{f"{prefix}company_id": ra.company_id})
+        elif ra.scope == "department":
+            q |= Q(**{f"{prefix}department_id__in": ra.department_ids})
+        elif ra.scope == "team":
+            q |= Q(**{f"{prefix}team_id": ra.team_id})
+    return q
+
+
+def visible_employees(user: Any) -> QuerySet:
+    """Employees whose sheets the user may see: themself plus what their roles cover."""
+    from kaohe.web.org.models import Employee
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Employee.objects.none()
+    q = (Q(user=user) | Q(manager__user=user) | Q(manager__manager__user=user)
+         | _scope_q(user, "", {"supervisor", "reviewer", "hr", "director"}))
+    return Employee.objects.filter(q).distinct()
+
+
+def visible_sheets(user: Any, cycle: Any = None) -> QuerySet:
+    """Sheets the user may open: their own, those their roles cover, appeals assigned to them."""
+    from kaohe.web.appraisal.models import Sheet
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Sheet.objects.none()
+    q = (Q(employee__user=user) | Q(employee__manager__user=user) | Q(employee__manager__manager__user=user)
+         | _scope_q(user, "employee__", {"supervisor", "reviewer", "hr", "director"})
+         | Q(appeals__re_reviewer=user, appeals__outcome="pending"))
+    qs = Sheet.objects.filter(q)
+    if cycle is not None:
+        qs = qs.filter(cycle=cycle)
+    return qs.distinct().select_related("employee", "cycle", "current_score")

@@ -1,0 +1,135 @@
+"""From the backend's models to the plain records `kaohe.results` works on.
+
+Everything is narrowed by `visible_sheets`: a department director's dashboard holds
+only their department, whatever the URL asks for.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from kaohe.results.quality import Rating as QualityRating
+from kaohe.results.reports import ResultEntry
+from kaohe.scheme.models import ManualRule
+from kaohe.scoring.results import CategoryResult, ItemResult, ScoreIssue, SheetResult, Trace, TraceStep
+from kaohe.web.appraisal.models import Cycle, Rating, Sheet
+from kaohe.web.permissions import require, visible_sheets
+
+TREND_CYCLES = 6  # how many cycles of the same period kind a trend shows
+
+
+def _dec(v: Any) -> Decimal | None:
+    return None if v is None or v == "" else Decimal(str(v))
+
+
+def sheet_result_from_json(data: dict[str, Any]) -> SheetResult:
+    """The SheetResult stored on a ScoreVersion (Decimals as strings) back as dataclasses."""
+    items = [
+        ItemResult(
+            indicator_id=i["indicator_id"], category_id=i["category_id"], name_zh=i["name_zh"],
+            name_en=i.get("name_en", ""), weight=Decimal(i["weight"]),
+            effective_weight=Decimal(i.get("effective_weight", i["weight"])), value=_dec(i.get("value")),
+            score=_dec(i.get("score")), points=_dec(i.get("points")), contribution=_dec(i.get("contribution")),
+            max_points=Decimal(i["max_points"]), status=i["status"],
+            trace=Trace(i["trace"]["rule_type"],
+                        [TraceStep(s["zh"], s["en"], _dec(s.get("delta"))) for s in i["trace"].get("steps", [])],
+                        i["trace"].get("summary_zh", ""), i["trace"].get("summary_en", "")),
+            is_bonus=bool(i.get("is_bonus", False)),
+        )
+        for i in data.get("items", [])
+    ]
+    cats = [
+        CategoryResult(c["category_id"], c["name_zh"], c.get("name_en", ""), Decimal(c["weight"]),
+                       Decimal(c.get("effective_weight", c["weight"])), _dec(c.get("score")), _dec(c.get("points")),
+                       bool(c.get("excluded", False)))
+        for c in data.get("categories", [])
+    ]
+    issues = [ScoreIssue(s.get("indicator_id"), s["code"], s["message_zh"], s["message_en"], s.get("level", "warning"))
+              for s in data.get("issues", [])]
+    return SheetResult(
+        employee_id=data["employee_id"], scheme_id=data["scheme_id"], items=items, categories=cats,
+        bonus=Decimal(data.get("bonus", "0")), total=_dec(data.get("total")), grade=data.get("grade"),
+        vetoes=list(data.get("vetoes", [])), issues=issues, complete=bool(data.get("complete", False)),
+        grade_cap=data.get("grade_cap"),
+    )
+
+
+def sheet_link(sheet: Sheet) -> str:
+    """The UI's sheet page (with its KPI drill-down) when the UI is installed, else ours."""
+    try:
+        return reverse("ui:sheet_detail", args=[sheet.pk])
+    except NoReverseMatch:
+        return reverse("reports:sheet", args=[sheet.pk])
+
+
+def kpi_link(sheet: Sheet, indicator_id: str) -> str | None:
+    """The UI's drill-down from a KPI score to the records behind it, when present."""
+    try:
+        return reverse("ui:kpi_records", args=[sheet.pk, indicator_id])
+    except NoReverseMatch:
+        return None
+
+
+def scored_sheets(user: Any, cycle: Cycle) -> list[Sheet]:
+    require(user, "view_reports", cycle)
+    return list(
+        visible_sheets(user, cycle)
+        .filter(current_score__isnull=False)
+        .select_related("employee__team", "employee__department", "employee__position", "scheme")
+    )
+
+
+def entries_for(sheets: list[Sheet]) -> list[ResultEntry]:
+    return [
+        ResultEntry(
+            employee_id=s.employee.code, name=s.employee.name,
+            team=s.employee.team.name if s.employee.team else "—", department=s.employee.department.name,
+            position=s.employee.position.name_zh, cycle_id=s.cycle.label,
+            total=s.current_score.total, grade=s.current_score.grade or None, sheet_url=sheet_link(s),
+        )
+        for s in sheets
+        if s.current_score is not None
+    ]
+
+
+def trend_cycles(cycle: Cycle) -> list[Cycle]:
+    """This cycle and the ones before it of the same period kind, oldest first."""
+    earlier = Cycle.objects.filter(company=cycle.company, period=cycle.period, start__lte=cycle.start)
+    return list(reversed(earlier.order_by("-start")[:TREND_CYCLES]))
+
+
+def grades_and_target(cycle: Cycle, sheets: list[Sheet]) -> tuple[list[str], dict[str, Decimal]]:
+    """Grade order from the schemes' bands; the company target, else the schemes' forced distribution."""
+    order: list[str] = []
+    target = {g: Decimal(str(v)) for g, v in (cycle.company.grade_distribution_target or {}).items()}
+    scheme_target: dict[str, Decimal] = {}
+    for s in sheets:
+        grading = s.scheme.content.get("grading") or {}
+        for band in grading.get("bands", []):
+            if band["grade"] not in order:
+                order.append(band["grade"])
+        for g, v in (grading.get("forced_distribution") or {}).items():
+            scheme_target.setdefault(g, Decimal(str(v)))
+    return order, target or scheme_target
+
+
+def quality_inputs(sheets: list[Sheet]) -> tuple[list[SheetResult], list[QualityRating]]:
+    results = [sheet_result_from_json(s.current_score.result) for s in sheets
+               if s.current_score is not None and s.current_score.result]
+    maxima: dict[tuple[int, str], Decimal] = {}
+    for s in sheets:
+        for cat in s.scheme.scheme().categories:
+            for ind in cat.indicators:
+                if isinstance(ind.rule, ManualRule):
+                    maxima[(s.pk, ind.id)] = ind.rule.max
+    ratings = [
+        QualityRating(str(r.sheet_id), r.indicator, r.rater.get_full_name() or r.rater.get_username(), r.score,
+                      maxima.get((r.sheet_id, r.indicator), Decimal(100)))
+        # self-ratings are compared in the feedback interview, not against other raters
+        for r in Rating.objects.filter(sheet__in=sheets, submitted_at__isnull=False, score__isnull=False,
+                                       rater__isnull=False).exclude(role="self").select_related("rater")
+    ]
+    return results, ratings

@@ -1,0 +1,231 @@
+"""Report pages: the cycle dashboard, Excel downloads, indicator quality, what-if, score sheets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+
+from kaohe.results.sheet import SheetHeader, build_score_sheet
+from kaohe.results.sheet_pdf import sheet_pdf_bytes
+from kaohe.results.sheet_xlsx import write_sheet_xlsx
+from kaohe.results.tables import xlsx_bytes
+from kaohe.results.whatif import distribution_what_if
+from kaohe.scheme.models import Scheme
+from kaohe.scoring import IndicatorInput
+from kaohe.web.appraisal.models import Cycle, Sheet
+from kaohe.web.appraisal.services.scoring import build_inputs
+from kaohe.web.errors import KaoheError
+from kaohe.web.permissions import can, require
+from kaohe.web.reports import data
+from kaohe.web.reports.tables import TABLE_KEYS, cycle_reports
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _base_template() -> str:
+    # The UI's frame (navigation, language switch) when the UI is installed; ours otherwise.
+    try:
+        reverse("ui:home")
+        return "ui/base.html"
+    except NoReverseMatch:
+        return "reports/standalone.html"
+
+
+def refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A refused action shows its reason with its status code, never a traceback."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except KaoheError as exc:
+            return render(request, "reports/refusal.html",
+                          {"base_template": _base_template(), "message": exc.message(get_language() or "zh-hans")},
+                          status=exc.http_status)
+
+    return login_required(wrapper)
+
+
+def _download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@refusals
+def index(request: HttpRequest) -> HttpResponse:
+    """The latest cycle the user may report on (HR and directors)."""
+    cycles = [c for c in Cycle.objects.select_related("company").order_by("-start") if can(request.user, "view_reports", c)]
+    if not cycles:
+        return render(request, "reports/refusal.html", {
+            "base_template": _base_template(), "message": "没有可查看的考核周期 / No cycle to report on"}, status=403)
+    return redirect("reports:dashboard", cycle_id=cycles[0].pk)
+
+
+@refusals
+def dashboard(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    reports = cycle_reports(request.user, cycle)
+    others = [c for c in Cycle.objects.filter(company=cycle.company).order_by("-start")
+              if can(request.user, "view_reports", c)]
+    return render(request, "reports/dashboard.html", {
+        "base_template": _base_template(), "cycle": cycle, "cycles": others,
+        "reports": [{"r": r, "option": json.dumps(r.option, ensure_ascii=False) if r.option else "",
+                     "rows": _rows(r)} for r in reports],
+    })
+
+
+def _rows(report: Any) -> list[list[dict[str, Any]]]:
+    rows = []
+    for i, row in enumerate(report.table.rows):
+        cells = []
+        for j, v in enumerate(row):
+            link = report.links[i] if report.links and j == 2 else ""  # the employee's name opens the sheet
+            cells.append({"v": "" if v is None else v, "num": isinstance(v, int | float | Decimal), "link": link})
+        rows.append(cells)
+    return rows
+
+
+@refusals
+def download(request: HttpRequest, cycle_id: int, table: str) -> HttpResponse:
+    if table not in TABLE_KEYS:
+        raise Http404(table)
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    reports = cycle_reports(request.user, cycle, only=table)
+    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    return _download(xlsx_bytes([r.table for r in reports], lang), f"kaohe-{cycle.label}-{table}.xlsx")
+
+
+@refusals
+def quality(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    report = cycle_reports(request.user, cycle, only="quality")[0]
+    return render(request, "reports/quality.html", {"base_template": _base_template(), "cycle": cycle,
+                                                    "report": report})
+
+
+@refusals
+def what_if(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Change one KPI value of one employee and/or one rule threshold of the scheme; see the new grades.
+
+    Nothing is stored: the page scores the visible sheets twice in memory.
+    """
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    require(request.user, "view_calibration_board", cycle)
+    sheets = data.scored_sheets(request.user, cycle)
+    by_scheme: dict[int, list[Sheet]] = {}
+    for s in sheets:
+        by_scheme.setdefault(s.scheme_id, []).append(s)
+    if not by_scheme:
+        return render(request, "reports/whatif.html", {"base_template": _base_template(), "cycle": cycle,
+                                                       "empty": True})
+    snapshot_id = int(request.GET.get("scheme") or next(iter(by_scheme)))
+    if snapshot_id not in by_scheme:
+        raise Http404("scheme")
+    group = by_scheme[snapshot_id]
+    scheme = group[0].scheme.scheme()
+    problems: list[str] = []
+    changes: dict[str, dict[str, IndicatorInput]] = {}
+    employee, indicator, value = (request.GET.get(k, "").strip() for k in ("employee", "indicator", "value"))
+    threshold_ind, threshold = request.GET.get("rule_indicator", "").strip(), request.GET.get("threshold", "").strip()
+    inputs = [build_inputs(s, scheme) for s in group]
+    indicator_ids = [i.id for c in scheme.categories for i in c.indicators]
+    if employee or indicator or value:
+        try:
+            new_value = Decimal(value)
+        except InvalidOperation:
+            problems.append(f"值 {value!r} 不是数字 / {value!r} is not a number")
+        else:
+            if employee not in {i.employee_id for i in inputs}:
+                problems.append(f"员工 {employee} 不在本组 / employee {employee} is not in this group")
+            elif indicator not in indicator_ids:
+                problems.append(f"指标 {indicator} 不在方案中 / indicator {indicator} is not in the scheme")
+            else:
+                old = next(i for i in inputs if i.employee_id == employee).values.get(indicator) or IndicatorInput()
+                changes[employee] = {indicator: IndicatorInput(new_value, old.counts, old.ratings, old.sample_size,
+                                                               old.period_fraction)}
+    override = None
+    if threshold_ind or threshold:
+        override, problem = _with_threshold(scheme, threshold_ind, threshold)
+        if problem:
+            problems.append(problem)
+    result = None if problems else distribution_what_if(scheme, inputs, changes, override)
+    names = {s.employee.code: s.employee.name for s in group}
+    return render(request, "reports/whatif.html", {
+        "base_template": _base_template(), "cycle": cycle, "scheme": scheme, "snapshot_id": snapshot_id,
+        "schemes": [(k, v[0].scheme.scheme_id) for k, v in by_scheme.items()], "indicators": indicator_ids,
+        "employees": sorted(names.items()), "problems": problems, "result": result, "names": names,
+        "form": request.GET,
+    })
+
+
+def _with_threshold(scheme: Scheme, indicator_id: str, value: str) -> tuple[Scheme | None, str | None]:
+    """The scheme with one indicator's threshold / target changed (gate, linear, ratio rules)."""
+    try:
+        new = Decimal(value)
+    except InvalidOperation:
+        return None, f"门槛 {value!r} 不是数字 / threshold {value!r} is not a number"
+    content = scheme.model_dump(mode="json")
+    for cat in content["categories"]:
+        for ind in cat["indicators"]:
+            if ind["id"] == indicator_id:
+                rule = ind["rule"]
+                key = {"gate": "threshold", "linear": "target", "ratio": "target"}.get(rule["type"])
+                if key is None:
+                    return None, f"指标 {indicator_id} 的规则没有单一门槛 / the rule of {indicator_id} has no single threshold"
+                rule[key] = str(new)
+                return Scheme.model_validate(content), None
+    return None, f"指标 {indicator_id} 不在方案中 / indicator {indicator_id} is not in the scheme"
+
+
+def _score_sheet_for(request: HttpRequest, sheet_id: int) -> tuple[Sheet, Any]:
+    sheet = get_object_or_404(Sheet.objects.select_related("employee__department", "employee__position", "cycle",
+                                                           "scheme", "current_score"), pk=sheet_id)
+    require(request.user, "view_sheet", sheet)
+    if sheet.current_score is None or not sheet.current_score.result:
+        raise Http404("not scored yet")
+    scheme = sheet.scheme.scheme()
+    result = data.sheet_result_from_json(sheet.current_score.result)
+    emp = sheet.employee
+    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    header = SheetHeader(emp.code, emp.name, emp.position.name_zh, emp.department.name, sheet.cycle.label)
+    doc = build_score_sheet(scheme, result, header, build_inputs(sheet, scheme), lang)
+    # A calibrated or appeal-adjusted version changes the total and grade, not the items.
+    doc = type(doc)(**{**doc.__dict__, "total": sheet.current_score.total, "grade": sheet.current_score.grade or None})
+    return sheet, doc
+
+
+@refusals
+def sheet_page(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    sheet, doc = _score_sheet_for(request, sheet_id)
+    items = [i.id for c in sheet.scheme.scheme().categories for i in c.indicators]
+    links = {ind: data.kpi_link(sheet, ind) for ind in items} if can(request.user, "view_kpi_records", sheet) else {}
+    rows = [{"row": row, "link": links.get(row.indicator_id) if row.indicator_id else None} for row in doc.rows]
+    return render(request, "reports/sheet.html", {"base_template": _base_template(), "sheet": sheet, "doc": doc,
+                                                  "rows": rows})
+
+
+@refusals
+def sheet_xlsx(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    import io
+
+    sheet, doc = _score_sheet_for(request, sheet_id)
+    buf = io.BytesIO()
+    write_sheet_xlsx(doc, buf, "en" if (get_language() or "").startswith("en") else "zh")
+    return _download(buf.getvalue(), f"kaohe-{sheet.cycle.label}-{sheet.employee.code}.xlsx")
+
+
+@refusals
+def sheet_pdf(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    sheet, doc = _score_sheet_for(request, sheet_id)
+    pdf = sheet_pdf_bytes(doc, "en" if (get_language() or "").startswith("en") else "zh")
+    return _download(pdf, f"kaohe-{sheet.cycle.label}-{sheet.employee.code}.pdf", "application/pdf")

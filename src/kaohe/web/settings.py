@@ -1,0 +1,301 @@
+"""Settings of Kaohe's web application, read from environment variables.
+
+Every variable goes through a small helper that fails loudly on a value it cannot
+understand: a typo in production must stop the start, not run with a default.
+
+| variable | default | meaning |
+|---|---|---|
+| KAOHE_DEBUG | true | debug mode; production sets false |
+| KAOHE_SECRET_KEY | (dev key when debug) | required when KAOHE_DEBUG is false |
+| KAOHE_ALLOWED_HOSTS | 127.0.0.1,localhost | comma-separated |
+| KAOHE_DATA_DIR | <repo>/var | embedded database, event store, uploads |
+| KAOHE_DB | sqlite | sqlite or postgres |
+| KAOHE_DB_NAME | kaohe (postgres) / <data dir>/kaohe.sqlite3 | database name or SQLite file |
+| KAOHE_DB_HOST / KAOHE_DB_PORT | 127.0.0.1 / 5432 | PostgreSQL server |
+| KAOHE_DB_USER / KAOHE_DB_PASSWORD | postgres / (none) | PostgreSQL credentials |
+| KAOHE_TIME_ZONE | Asia/Shanghai | default company time zone, and Django's TIME_ZONE |
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ImproperlyConfigured
+
+REPO_DIR = Path(__file__).resolve().parents[3]
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None:
+        if default is None:
+            raise ImproperlyConfigured(f"environment variable {name} is required / 必须设置环境变量 {name}")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true/false) / {name} 不是布尔值")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer / {name} 不是整数") from None
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} must be one of {', '.join(choices)} / {name} 取值无效")
+    return value
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [part.strip() for part in env_str(name, default).split(",") if part.strip()]
+
+
+def env_time_zone(name: str, default: str) -> str:
+    value = env_str(name, default)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a known time zone / {name} 不是有效时区") from None
+    return value
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+DEBUG = env_bool("KAOHE_DEBUG", True)
+if DEBUG:
+    SECRET_KEY = env_str("KAOHE_SECRET_KEY", "kaohe-dev-only-insecure-key-never-in-production")
+else:
+    SECRET_KEY = env_str("KAOHE_SECRET_KEY")
+ALLOWED_HOSTS = env_list("KAOHE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+DATA_DIR = Path(env_str("KAOHE_DATA_DIR", str(REPO_DIR / "var"))).resolve()
+# The event store of each company lives under DATA_DIR/events/<company code>.
+KAOHE_EVENTS_DIR = DATA_DIR / "events"
+KAOHE_UPLOADS_DIR = DATA_DIR / "uploads"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "kaohe.web.org",
+    "kaohe.web.audit",
+    "kaohe.web.appraisal",
+]
+# Apps of the UI, reports and API engineers register themselves here when present,
+# so that this file does not need to change each time one of them lands.
+for _optional in ("kaohe.web.ui", "kaohe.web.reports", "kaohe.web.api", "kaohe.results"):
+    if _has_module(_optional + ".apps"):
+        INSTALLED_APPS.append(_optional)
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kaohe.web.api.errors.ErrorShapeMiddleware",  # api: one JSON error shape under /api/
+]
+
+ROOT_URLCONF = "kaohe.web.urls"
+WSGI_APPLICATION = "kaohe.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DB_KIND = env_choice("KAOHE_DB", "sqlite", ("sqlite", "postgres"))
+if DB_KIND == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": env_str("KAOHE_DB_NAME", "kaohe"),
+            "HOST": env_str("KAOHE_DB_HOST", "127.0.0.1"),
+            "PORT": env_int("KAOHE_DB_PORT", 5432),
+            "USER": env_str("KAOHE_DB_USER", "postgres"),
+            "PASSWORD": env_str("KAOHE_DB_PASSWORD", ""),
+            "CONN_MAX_AGE": env_int("KAOHE_DB_CONN_MAX_AGE", 0),
+        }
+    }
+else:
+    # The embedded database lives in the data directory; create it so a fresh clone just works.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("KAOHE_DB_NAME", str(DATA_DIR / "kaohe.sqlite3")),
+            # Writers wait for each other instead of failing at once with "database is locked".
+            "OPTIONS": {"timeout": 20},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+USE_I18N = True
+TIME_ZONE = env_time_zone("KAOHE_TIME_ZONE", "Asia/Shanghai")
+USE_TZ = True  # stored in UTC, shown and cut in the company's zone
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+STATICFILES_DIRS = [Path(__file__).resolve().parent / "static"]
+MEDIA_ROOT = KAOHE_UPLOADS_DIR
+
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+
+# ==== hardening (issue 7) — production security, CSP, login throttling, password hashing ====
+# Owned by the hardening work; keep other settings above this block.
+# | KAOHE_ENV | development | "production" turns on everything HTTPS-only below (so does KAOHE_DEBUG=false) |
+# | KAOHE_CSRF_TRUSTED_ORIGINS | (none) | comma-separated https:// origins the proxy serves Kaohe under |
+# | KAOHE_HSTS_SECONDS | 31536000 | Strict-Transport-Security max-age in production |
+# | KAOHE_PROXY_COUNT | 1 in production, 0 otherwise | reverse proxies in front of gunicorn (for the client IP) |
+# | KAOHE_LOGIN_FAILURE_LIMIT / KAOHE_LOGIN_COOLOFF_MINUTES | 5 / 15 | login throttling per user name + IP |
+KAOHE_ENV = env_choice("KAOHE_ENV", "development", ("development", "test", "production"))
+PRODUCTION = KAOHE_ENV == "production" or not DEBUG
+
+CSRF_TRUSTED_ORIGINS = env_list("KAOHE_CSRF_TRUSTED_ORIGINS", "")
+SESSION_COOKIE_HTTPONLY = True
+# The pages send the CSRF token from the template (hx-headers), never by reading the cookie in JS.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    # TLS ends at the reverse proxy (deploy/nginx-kaohe.conf), which sets X-Forwarded-Proto;
+    # gunicorn listens on loopback only, so the header cannot come from anyone else.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env_int("KAOHE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_AGE = env_int("KAOHE_SESSION_SECONDS", 8 * 3600)  # one working day
+
+# Content security policy (django-csp 4): everything from Kaohe's own origin, no CDN (the
+# front-end assets are vendored). Scripts: no inline code at all. Styles: 'unsafe-inline' only
+# for style attributes, htmx's indicator style and ECharts' element styles.
+MIDDLEWARE.append("csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# The API's OpenAPI page: with "ninja" installed it serves Swagger UI from static files, not a CDN.
+if "kaohe.web.api" in INSTALLED_APPS and "ninja" not in INSTALLED_APPS:
+    INSTALLED_APPS.append("ninja")
+
+
+def _client_ip(request):  # type: ignore[no-untyped-def]
+    """The client's address for login throttling: the proxy's X-Forwarded-For entry, else REMOTE_ADDR.
+
+    Returns None when the request carries no address at all (a management command, a test
+    RequestFactory without REMOTE_ADDR); axes then throttles by user name alone.
+    """
+    meta = getattr(request, "META", {}) or {}
+    if KAOHE_PROXY_COUNT:
+        hops = [h.strip() for h in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= KAOHE_PROXY_COUNT:
+            return hops[-KAOHE_PROXY_COUNT]
+    return meta.get("REMOTE_ADDR") or None
+
+
+# Login throttling (django-axes 8): lock a user name from one address after N failures.
+KAOHE_PROXY_COUNT = env_int("KAOHE_PROXY_COUNT", 1 if PRODUCTION else 0)
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes asks
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("KAOHE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("KAOHE_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = _client_ip
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Argon2id first; the others stay so that older hashes still verify and get upgraded at login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# ==== end of hardening ====

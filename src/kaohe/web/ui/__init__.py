@@ -1,0 +1,1 @@
+"""Kaohe's server-rendered pages: the screens agents, supervisors, reviewers, HR and auditors use."""

@@ -1,0 +1,208 @@
+"""Forms of the pages. Django validates every field and reports all errors at once;
+workflow rules (who may do what, when) are checked by the services, not here."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MAX_TEXT = 4000
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action"), required=False, max_length=64)
+    actor = forms.CharField(label=_("Who"), required=False, max_length=200)
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    """Any step that needs a written reason: returning a sheet, a calibration change."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 2:
+            raise ValidationError(_("Write a reason the employee can understand."))
+        return reason
+
+
+class RatingsForm(forms.Form):
+    """Manual ratings, one decimal field per manually rated indicator of the sheet,
+    plus a comment per item. The fields are built from the sheet's scheme."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, items: list[dict], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"score_{item['id']}"] = forms.DecimalField(
+                label=item["label"], min_value=Decimal(item.get("min", 0)), max_value=Decimal(item.get("max", 100)),
+                decimal_places=2, max_digits=6, required=item.get("required", True),
+                help_text=item.get("help", ""))
+            self.fields[f"comment_{item['id']}"] = forms.CharField(
+                label=_("Comment"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def ratings(self) -> dict[str, Decimal | None]:
+        return {item["id"]: self.cleaned_data.get(f"score_{item['id']}") for item in self.items}
+
+    def comments(self) -> dict[str, str]:
+        return {item["id"]: self.cleaned_data.get(f"comment_{item['id']}", "") for item in self.items}
+
+    def rows(self) -> list[tuple]:
+        return [(item, self[f"score_{item['id']}"], self[f"comment_{item['id']}"]) for item in self.items]
+
+
+class CalibrationForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    grade = forms.ChoiceField(label=_("Grade"), required=False)
+    total = forms.DecimalField(label=_("Score"), required=False, min_value=Decimal(0), max_value=Decimal(200),
+                               decimal_places=2, max_digits=6)
+    reason = forms.CharField(label=_("Reason"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, grades: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [("", "—")] + [(g, g) for g in grades]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("grade") and data.get("total") is None and not self.has_error("total"):
+            raise ValidationError(_("Change the grade, the score, or both."))
+        return data
+
+
+class InterviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    strengths = forms.CharField(label=_("Strengths"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+    gaps = forms.CharField(label=_("Gaps"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+    improvement_plan = forms.CharField(label=_("Improvement plan"), max_length=MAX_TEXT,
+                                       widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the appeal"), max_length=MAX_TEXT,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    evidence = forms.CharField(label=_("Evidence"), required=False, max_length=MAX_TEXT,
+                               widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("Describe the records or facts that support the appeal."))
+    indicators = forms.MultipleChoiceField(label=_("Indicators concerned"), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, indicator_choices: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].choices = indicator_choices
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 5:
+            raise ValidationError(_("Explain what you think is wrong, in a sentence or more."))
+        return reason
+
+
+class AssignReviewerForm(forms.Form):
+    reviewer = forms.TypedChoiceField(label=_("Re-reviewer"), coerce=int)
+
+    def __init__(self, *args, reviewers: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].choices = [("", "—")] + reviewers
+
+
+class AppealDecisionForm(forms.Form):
+    UPHOLD, ADJUST = "uphold", "adjust"
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        (UPHOLD, _("Uphold the published result")), (ADJUST, _("Adjust the score (a new version)"))])
+    total = forms.DecimalField(label=_("New score"), required=False, min_value=Decimal(0), max_value=Decimal(200),
+                               decimal_places=2, max_digits=6)
+    grade = forms.ChoiceField(label=_("New grade"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, grades: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [("", "—")] + [(g, g) for g in grades]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == self.ADJUST and data.get("total") is None and not data.get("grade") \
+                and not self.has_error("total"):
+            self.add_error("total", _("An adjustment needs a new score or grade."))
+        return data
+
+
+class UploadForm(forms.Form):
+    table = forms.ChoiceField(label=_("Kind of records"))
+    file = forms.FileField(label=_("File (CSV, XLSX or Parquet)"))
+
+    def __init__(self, *args, tables: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["table"].choices = [("", "—")] + tables
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".parquet")):
+            raise ValidationError(_("Use a .csv, .xlsx or .parquet file."))
+        return upload
+
+
+class CompetencyForm(forms.Form):
+    """One level field per competency of the position's model; built from the model."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, competencies: list[dict], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.competencies = competencies
+        for comp in competencies:
+            self.fields[f"level_{comp['id']}"] = forms.TypedChoiceField(
+                label=comp["label"], coerce=int, choices=[("", "—")] + [(n, str(n)) for n in comp["levels"]],
+                help_text=comp.get("help", ""))
+
+    def levels(self) -> dict[str, int]:
+        return {c["id"]: self.cleaned_data[f"level_{c['id']}"] for c in self.competencies}
+
+    def rows(self) -> list[tuple]:
+        return [(c, self[f"level_{c['id']}"]) for c in self.competencies]
+
+
+class OpenCycleForm(forms.Form):
+    company = forms.ModelChoiceField(label=_("Company"), queryset=None, empty_label=None)
+    period = forms.ChoiceField(label=_("Period"), choices=[
+        ("monthly", _("Monthly")), ("quarterly", _("Quarterly")), ("annual", _("Annual"))])
+    label = forms.RegexField(label=_("Period label"), regex=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+                             help_text=_("2026-10 for a month, 2026-Q4 for a quarter, 2026 for a year"),
+                             error_messages={"invalid": _("Write 2026-10, 2026-Q4 or 2026.")})
+    start = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+
+    def __init__(self, *args, companies: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from kaohe.web.org.models import Company
+
+        self.fields["company"].queryset = Company.objects.filter(pk__in=[c.pk for c in companies])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end, period, label = data.get("start"), data.get("end"), data.get("period"), data.get("label")
+        if start and end and end < start:
+            self.add_error("end", _("The last day is before the first day."))
+        if period and label:
+            shape = {"monthly": r"^\d{4}-\d{2}$", "quarterly": r"^\d{4}-Q[1-4]$", "annual": r"^\d{4}$"}[period]
+            if not re.match(shape, label):
+                self.add_error("label", _("The label does not match the period."))
+        return data

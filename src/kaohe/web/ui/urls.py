@@ -1,0 +1,47 @@
+"""URLs of the pages (namespace "ui"), mounted at the site root by kaohe.web.urls."""
+
+from django.urls import path
+from django.views.i18n import set_language
+
+from .views import account, appeals, audit, competency, cycles, ratings, sheets, team, uploads
+
+app_name = "ui"
+
+urlpatterns = [
+    path("", account.home, name="home"),
+    path("login/", account.LoginView.as_view(), name="login"),
+    path("logout/", account.LogoutView.as_view(), name="logout"),
+    # Django's own language switch (POST language + next), kept in the session/cookie
+    path("i18n/setlang/", set_language, name="set_language"),
+    # the employee
+    path("me/", sheets.my_appraisal, name="my_appraisal"),
+    path("sheets/<int:pk>/", sheets.sheet_detail, name="sheet"),
+    path("sheets/<int:pk>/kpi/<slug:indicator>/", sheets.kpi_records, name="kpi_records"),
+    path("sheets/<int:pk>/targets/", sheets.targets_letter, name="targets"),
+    path("sheets/<int:pk>/step/<slug:name>/", sheets.sheet_step, name="sheet_step"),
+    path("sheets/<int:pk>/self-rating/", ratings.self_rating, name="self_rating"),
+    path("sheets/<int:pk>/interview/", appeals.interview, name="interview"),
+    path("sheets/<int:pk>/appeal/", appeals.file_appeal, name="file_appeal"),
+    path("sheets/<int:pk>/appeals/", appeals.appeal_for_sheet, name="appeal_for_sheet"),
+    path("sheets/<int:pk>/competency/", competency.competency, name="competency"),
+    path("competency/", competency.competency_list, name="competency_list"),
+    # supervisor and reviewer
+    path("team/", team.my_team, name="my_team"),
+    path("sheets/<int:pk>/rate/", ratings.supervisor_rating, name="supervisor_rating"),
+    path("review/", team.review_queue, name="review_queue"),
+    path("sheets/<int:pk>/review/", team.review_sheet, name="review_sheet"),
+    # HR
+    path("hr/", cycles.hr_home, name="hr_home"),
+    path("cycles/", cycles.cycle_list, name="cycle_list"),
+    path("cycles/<int:pk>/", cycles.cycle_progress, name="cycle_progress"),
+    path("cycles/<int:pk>/compute/", cycles.compute_kpis, name="compute_kpis"),
+    path("cycles/<int:pk>/step/<slug:name>/", cycles.cycle_bulk_step, name="cycle_bulk_step"),
+    path("cycles/<int:pk>/calibration/", cycles.calibration_board, name="calibration_board"),
+    path("sheets/<int:pk>/calibrate/", cycles.calibrate_sheet, name="calibrate_sheet"),
+    path("cycles/<int:pk>/upload/", uploads.upload, name="upload"),
+    path("uploads/<int:pk>/", uploads.upload_report, name="upload_report"),
+    # appeals and audit
+    path("appeals/", appeals.appeal_list, name="appeal_list"),
+    path("appeals/<int:pk>/", appeals.appeal_detail, name="appeal"),
+    path("audit/", audit.audit_trail, name="audit_trail"),
+]

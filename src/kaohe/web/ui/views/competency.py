@@ -1,0 +1,75 @@
+"""Competency assessments: the employee rates themself, the supervisor rates them,
+and both see the gap to the level the position requires."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from kaohe.web.appraisal import services as svc
+from kaohe.web.errors import Forbidden, InvalidInput, StaleObject
+from kaohe.web.permissions import can, visible_sheets
+
+from ..forms import CompetencyForm
+from ..refusals import page
+from ._common import load_sheet, message_of, one_change, put_on_form
+
+LEVELS = [1, 2, 3, 4, 5]
+
+
+@page
+def competency_list(request: HttpRequest) -> HttpResponse:
+    rows = []
+    for sheet in visible_sheets(request.user).select_related("employee", "cycle").order_by("-cycle__start"):
+        side = _side(request, sheet)
+        if side or sheet.employee.user_id == request.user.pk:
+            rows.append({"sheet": sheet, "side": side})
+    return render(request, "ui/competency/list.html", {"rows": rows})
+
+
+def _side(request: HttpRequest, sheet) -> str | None:  # type: ignore[no-untyped-def]
+    if can(request.user, "assess_competency_self", sheet):
+        return "self"
+    if can(request.user, "assess_competency_supervisor", sheet):
+        return "supervisor"
+    return None
+
+
+@page
+def competency(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = load_sheet(request, pk)
+    side = _side(request, sheet)
+    ratings = svc.competency_ratings(sheet)
+    comps = [{"id": r.competency, "label": r.name_zh, "levels": LEVELS,
+              "help": _("Required level: %(n)d") % {"n": r.required_level}}
+             for r in ratings]
+    field = "self_level" if side == "self" else "supervisor_level"
+    initial = {"version": sheet.version} | {f"level_{r.competency}": getattr(r, field) for r in ratings}
+    form = CompetencyForm(request.POST or None, competencies=comps, initial=initial)
+    if request.method == "POST":
+        if side is None:
+            raise Forbidden("此时您不能评估该员工的胜任素质", "You cannot assess these competencies now")
+        if form.is_valid():
+            try:
+                _save(request, sheet, form)
+            except InvalidInput as error:
+                put_on_form(form, error, {"level": None})
+            except StaleObject as error:
+                form.add_error(None, message_of(error))
+            else:
+                messages.success(request, _("Competency assessment saved."))
+                return redirect("ui:competency", pk=sheet.pk)
+    return render(request, "ui/competency/form.html", {
+        "sheet": sheet, "side": side, "form": form, "gaps": svc.competency_gaps(sheet)})
+
+
+def _save(request: HttpRequest, sheet, form: CompetencyForm) -> None:  # type: ignore[no-untyped-def]
+    version = form.cleaned_data.get("version")
+    with one_change(request, f"competency-{sheet.pk}"):
+        for i, (comp, level) in enumerate(form.levels().items()):
+            if i:
+                sheet.refresh_from_db()
+            svc.rate_competency(sheet, request.user, competency=comp, level=level,
+                                expected_version=version if i == 0 else None)

@@ -1,0 +1,100 @@
+"""Manual ratings: the employee's self-rating and the supervisor's rating of the
+manual items, each with "save" and "save and submit"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from kaohe.web.appraisal import services as svc
+from kaohe.web.appraisal.models import Rating, Sheet
+from kaohe.web.errors import InvalidInput, StaleObject
+
+from ..forms import RatingsForm
+from ..refusals import page
+from ._common import load_sheet, message_of, one_change, put_on_form
+
+# role → (permission to rate, workflow step that hands the sheet on, title)
+ROLES = {
+    "self": ("rate_self", svc.submit_self_review),
+    "supervisor": ("rate_supervisor", svc.submit_supervisor_review),
+}
+
+
+def _items(request: HttpRequest, sheet: Sheet, role: str) -> list[dict]:
+    en = request.LANGUAGE_CODE.startswith("en")
+    return [{"id": m.indicator, "label": (m.name_en or m.name_zh) if en else m.name_zh,
+             "min": m.min, "max": m.max, "help": f"{m.min}–{m.max}"}
+            for m in svc.manual_items(sheet) if role in m.roles]
+
+
+def _saved(sheet: Sheet, role: str, user) -> dict[str, Rating]:  # type: ignore[no-untyped-def]
+    return {r.indicator: r for r in Rating.objects.filter(sheet=sheet, role=role, rater=user)}
+
+
+def _initial(saved: dict[str, Rating], sheet: Sheet) -> dict:
+    initial: dict = {"version": sheet.version}
+    for indicator, r in saved.items():
+        initial[f"score_{indicator}"] = r.score
+        initial[f"comment_{indicator}"] = r.comment
+    return initial
+
+
+def _save(request: HttpRequest, sheet: Sheet, role: str, form: RatingsForm, submit: bool) -> None:
+    version = form.cleaned_data["version"]
+    comments = form.comments()
+    with one_change(request, f"ratings-{sheet.pk}-{role}"):
+        for i, (indicator, value) in enumerate(form.ratings().items()):
+            if i:
+                sheet.refresh_from_db()  # each rating moves the version on; the first one checked ours
+            svc.submit_rating(sheet, request.user, role=role, indicator=indicator, score=value,
+                              comment=comments[indicator], expected_version=version if i == 0 else None)
+        if submit:
+            sheet.refresh_from_db()
+            ROLES[role][1](sheet, request.user, expected_version=None if form.items else version)
+
+
+def rating_page(request: HttpRequest, pk: int, role: str) -> HttpResponse:
+    sheet = load_sheet(request, pk, ROLES[role][0])
+    items = _items(request, sheet, role)
+    saved = _saved(sheet, role, request.user)
+    form = RatingsForm(request.POST or None, items=items, initial=_initial(saved, sheet))
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            _save(request, sheet, role, form, submit)
+        except InvalidInput as error:
+            put_on_form(form, error, {f: f"score_{f}" for f in (i["id"] for i in items)})
+        except StaleObject as error:
+            # Keep what the user typed; show what is saved now; let them decide and save again.
+            sheet.refresh_from_db()
+            saved = _saved(sheet, role, request.user)
+            form = RatingsForm(_with_version(request, sheet.version), items=items)
+            form.is_valid()
+            form.add_error(None, message_of(error) + " " + _(
+                "Your entries are kept below; the values saved now are shown next to each field."))
+        else:
+            messages.success(request, _("Submitted.") if submit else _("Saved."))
+            return redirect("ui:sheet", pk=sheet.pk)
+    return render(request, "ui/sheets/ratings.html", {
+        "sheet": sheet, "form": form, "role": role, "saved": saved,
+        "submit_label": _("Save and submit the self-review") if role == "self"
+        else _("Save and submit to the reviewer")})
+
+
+def _with_version(request: HttpRequest, version: int):  # type: ignore[no-untyped-def]
+    data = request.POST.copy()
+    data["version"] = str(version)
+    return data
+
+
+@page
+def self_rating(request: HttpRequest, pk: int) -> HttpResponse:
+    return rating_page(request, pk, "self")
+
+
+@page
+def supervisor_rating(request: HttpRequest, pk: int) -> HttpResponse:
+    return rating_page(request, pk, "supervisor")

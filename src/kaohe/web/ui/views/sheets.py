@@ -1,0 +1,126 @@
+"""The employee's side of a sheet: my appraisal, the sheet with its traces, the KPI
+drill-down, the targets letter, and the simple one-button workflow steps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.web.appraisal import services as svc
+from kaohe.web.appraisal.models import Appeal, Interview, ResponsibilityLetter, Sheet
+from kaohe.web.appraisal.workflow import TRANSITIONS
+from kaohe.web.errors import IllegalTransition
+from kaohe.web.permissions import can
+
+from .. import sheetview
+from ..refusals import page
+from ._common import back_to, load_sheet, one_change, posted_version
+
+# One-button steps and the service that performs each (the others have their own forms).
+BUTTON_STEPS = {
+    "set_targets": svc.set_targets,
+    "acknowledge_targets": svc.acknowledge_targets,
+    "start_self_review": svc.start_self_review,
+    "submit_self_review": svc.submit_self_review,
+    "submit_supervisor_review": svc.submit_supervisor_review,
+    "approve": svc.approve,
+    "publish": svc.publish,
+    "complete_interview": svc.confirm_interview,
+    "acknowledge_result": svc.acknowledge_result,
+    "close": svc.close_sheet,
+}
+# The employee sees points and grade once the result is published; before that the
+# supervisor's scoring and calibration are work in progress, not a result.
+RESULT_STATES = frozenset({"published", "interviewed", "acknowledged", "appealed", "closed"})
+
+# Steps that need a form of their own: the button leads to that page instead.
+FORM_STEPS = {"return_to_supervisor": "ui:review_sheet", "appeal": "ui:file_appeal",
+              "resolve_appeal": "ui:appeal_for_sheet"}
+
+
+@page
+def my_appraisal(request: HttpRequest) -> HttpResponse:
+    sheets = list(Sheet.objects.filter(employee__user=request.user)
+                  .select_related("cycle", "current_score").order_by("-cycle__start"))
+    if len(sheets) == 1:
+        return redirect("ui:sheet", pk=sheets[0].pk)
+    rows = [{"sheet": s, "state": sheetview.label(s.get_state_display()), "show": s.state in RESULT_STATES}
+            for s in sheets]
+    return render(request, "ui/sheets/mine.html", {"rows": rows})
+
+
+def step_buttons(request: HttpRequest, sheet: Sheet) -> list[dict]:
+    """The workflow steps this user may take on this sheet now, as buttons or links."""
+    lang_en = request.LANGUAGE_CODE.startswith("en")
+    buttons = []
+    for name, step in TRANSITIONS.items():
+        if not can(request.user, name, sheet) or (name not in BUTTON_STEPS and name not in FORM_STEPS):
+            continue
+        label = step.label_en if lang_en else step.label_zh
+        buttons.append({"name": name, "label": label, "form_url": FORM_STEPS.get(name)})
+    return buttons
+
+
+@page
+def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = load_sheet(request, pk)
+    own = sheet.employee.user_id == request.user.pk
+    context = {
+        "show_scores": not own or sheet.state in RESULT_STATES,
+        "sheet": sheet, "state": sheetview.label(sheet.get_state_display()),
+        "progress": sheetview.progress(sheet), "categories": sheetview.scored_categories(sheet),
+        "issues": sheetview.issues(sheet), "sheet_trace": sheetview.sheet_trace(sheet),
+        "buttons": step_buttons(request, sheet),
+        "letter": ResponsibilityLetter.objects.filter(sheet=sheet).first(),
+        "interview": Interview.objects.filter(sheet=sheet).first(),
+        "appeals": Appeal.objects.filter(sheet=sheet).order_by("-filed_at"),
+        "history": svc.score_history(sheet),
+        "peer": svc.peer_feedback(sheet, request.user),
+        "may": {a: can(request.user, a, sheet) for a in (
+            "rate_self", "rate_supervisor", "calibrate", "record_interview", "confirm_interview",
+            "assess_competency_self", "assess_competency_supervisor", "view_kpi_records")},
+    }
+    return render(request, "ui/sheets/detail.html", context)
+
+
+@page
+def kpi_records(request: HttpRequest, pk: int, indicator: str) -> HttpResponse:
+    """The drill-down behind one KPI-fed indicator: the value, its computation, the batches and uploads."""
+    sheet = load_sheet(request, pk, "view_kpi_records")
+    kpi = sheetview.kpi_indicators(sheet).get(indicator)
+    categories = sheetview.scored_categories(sheet)
+    item = next((i for c in categories for i in c["items"] if i["id"] == indicator), None)
+    if kpi is None or item is None:
+        raise IllegalTransition("该指标不是由 KPI 数据计算的，没有可追溯的记录",
+                                "This indicator is not computed from KPI data; there are no records behind it")
+    values = [kv for kv in svc.kpi_values_for(sheet, request.user) if kv.kpi == kpi]
+    rows = [{"value": kv, "provenance": svc.kpi_provenance(kv)} for kv in values]
+    return render(request, "ui/sheets/kpi_records.html",
+                  {"sheet": sheet, "item": item, "kpi": kpi, "rows": rows})
+
+
+@page
+def targets_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    sheet = load_sheet(request, pk)
+    letter = ResponsibilityLetter.objects.filter(sheet=sheet).first()
+    return render(request, "ui/sheets/targets.html", {
+        "sheet": sheet, "letter": letter, "content": letter.content if letter else {},
+        "may_acknowledge": can(request.user, "acknowledge_targets", sheet)})
+
+
+@require_POST
+@page
+def sheet_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Perform one button step (acknowledge, submit, approve, publish …) under the form token."""
+    if name not in BUTTON_STEPS:
+        raise IllegalTransition(f"没有名为 {name} 的单步操作", f"There is no one-button step called {name}")
+    sheet = load_sheet(request, pk)
+    with one_change(request, f"sheet-{sheet.pk}-{name}"):
+        BUTTON_STEPS[name](sheet, request.user, expected_version=posted_version(request))
+    step = TRANSITIONS[name]
+    messages.success(request, _("Done: %(step)s") % {
+        "step": step.label_en if request.LANGUAGE_CODE.startswith("en") else step.label_zh})
+    return back_to(request, "ui:sheet", pk=sheet.pk)

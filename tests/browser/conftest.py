@@ -1,0 +1,74 @@
+"""Playwright against Debian's chromium and a pytest-django live server.
+
+Playwright never downloads a browser here: every launch points at /usr/bin/chromium
+(installed by `make test` through scripts/install_system_deps.sh). Screenshots of
+each step are kept under test-artifacts/screenshots/<test name>/ for review.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django then refuses
+# ORM calls from that thread unless told it is safe (it is: one test thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Debian chromium is missing: run `make test` as root, or "
+            "`apt-get update && apt-get install -y chromium` (Playwright must not download one)."
+        )
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    # Chinese is the default UI language; the browser says so too, like our users' browsers.
+    return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def output_path(request: pytest.FixtureRequest) -> str:
+    # Playwright's own failure artefacts (traces, videos) go next to our screenshots.
+    return str(REPO / "test-artifacts" / "playwright" / _slug(request.node.name))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:120]
+
+
+@pytest.fixture
+def shot(request: pytest.FixtureRequest) -> Iterator[Callable]:
+    """shot(page, "label") saves a numbered full-page screenshot for this test."""
+    folder = SCREENSHOTS / _slug(request.node.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    counter = iter(range(1, 1000))
+
+    def take(page, label: str) -> Path:
+        path = folder / f"{next(counter):02d}-{_slug(label)}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    yield take

@@ -1,0 +1,76 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kaohe.cli.main import app
+
+from .conftest import AGENT, BOOK, MANAGER, REPO
+
+
+def test_lint_reports_the_two_errors_of_the_literal_manager_sheet(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["lint", str(MANAGER), "--lang", "en"])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if " error " in line]
+    assert len(errors) == 2
+    assert "K001" in errors[0] and "110 %" in errors[0]
+    assert "K004" in errors[1] and "[80, 85)" in errors[1]
+    assert "1 file(s): 2 error(s), 1 warning(s)" in result.stderr
+
+
+def test_lint_json_lists_problems_with_file_line_and_path(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["lint", str(MANAGER), "--json"])
+    problems = json.loads(result.stdout)
+    gap = next(p for p in problems if p["rule_id"] == "K004")
+    assert gap["file"].endswith("table_9_23_24_cs_manager.yaml")
+    assert gap["line"] > 0 and gap["path"] == "categories[0].indicators[4].rule.tiers"
+    assert gap["hint_zh"] and gap["hint_en"]
+
+
+def test_lint_walks_directories(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["lint", str(BOOK), "--json"])
+    files = {Path(p["file"]).name for p in json.loads(result.stdout)}
+    assert {MANAGER.name, AGENT.name} <= files
+    assert result.exit_code == 1
+
+
+def test_lint_exits_zero_when_there_are_only_warnings(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["lint", str(BOOK / "table_9_27_after_sales_specialist.yaml")])
+    assert result.exit_code == 0, result.output
+
+
+def test_lint_reports_load_problems_of_several_files_at_once(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text("id: [\n", encoding="utf-8")
+    (tmp_path / "wrong.yaml").write_text("id: x\nname: {zh: 名}\n", encoding="utf-8")
+    result = runner.invoke(app, ["lint", str(tmp_path), "--lang", "en"])
+    assert result.exit_code == 1
+    assert "broken.yaml:2" in result.stderr and "YAML syntax error" in result.stderr
+    assert "wrong.yaml" in result.stderr and "Field required" in result.stderr
+
+
+def test_lint_fails_on_a_missing_path(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["lint", "/nonexistent/x.yaml"])
+    assert result.exit_code == 1
+    assert "不存在" in result.stderr
+
+
+def test_scheme_schema_prints_json_schema(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["scheme", "schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"].startswith("Kaohe") and "categories" in schema["properties"]
+
+
+def test_the_installed_kaohe_command_lints_in_a_real_process() -> None:
+    kaohe = Path(sys.executable).parent / "kaohe"
+    done = subprocess.run(
+        [str(kaohe), "lint", str(MANAGER), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "K001" in done.stderr and "K004" in done.stderr
