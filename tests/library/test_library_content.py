@@ -184,3 +184,16 @@ def test_schemes_without_their_own_grading_take_the_company_grading(library: Lib
                                                               Decimal("0.8"), Decimal(0)]
     for scheme in library.schemes:
         assert scheme.grading == grading
+
+
+def test_the_documentation_lists_every_position_and_library_check() -> None:
+    import re
+    from pathlib import Path
+
+    import kaohe.library.loader as loader
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "library.md").read_text(encoding="utf-8")
+    for position_id, name in EXPECTED.items():
+        assert f"`{position_id}`" in doc and name in doc, position_id
+    rule_ids = set(re.findall(r'"(P\d{3})"', Path(loader.__file__).read_text(encoding="utf-8")))
+    assert rule_ids and all(f"| {rule_id} |" in doc for rule_id in rule_ids), rule_ids

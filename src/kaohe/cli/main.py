@@ -43,6 +43,10 @@ app.add_typer(import_app, name="import")
 app.add_typer(generate_app, name="generate")
 app.add_typer(audit_app, name="audit")
 
+from kaohe.cli.backup_cmd import backup_app  # noqa: E402
+
+app.add_typer(backup_app)  # `kaohe backup FILE` and `kaohe restore FILE` at the top level
+
 
 def _err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)

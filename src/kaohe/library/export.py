@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -252,7 +253,7 @@ def export_xlsx(library: Library, path: Path | str, positions: Sequence[str] | N
         contents.append([p.department.name.zh, p.name.zh, LEVEL_ZH[p.level.value],
                          "、".join(s.name.zh for s in entry.schemes), title])
         link = contents.cell(contents.max_row, 5)
-        link.hyperlink = f"#'{title}'!A1"
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{title}'!A1", display=title)
         link.font = Font(color="0563C1", underline="single")
         write_position(wb.create_sheet(title), entry, library.grading)
     for col, width in enumerate((14, 24, 8, 60, 24), start=1):

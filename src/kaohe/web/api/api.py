@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Path, Query
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
@@ -36,6 +36,8 @@ from kaohe.web.api.schemas import (
 from kaohe.web.errors import KaoheError, NotFound
 
 MAX_LIMIT = 500
+MAX_ID = 2**31 - 1  # ids and offsets beyond this overflow SQLite's and PostgreSQL's integers
+OFFSET = Query(0, ge=0, le=MAX_ID)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
@@ -145,7 +147,7 @@ class AuditPage(Page):
 
 @api.post("/records/{table}", response={200: RecordsOut, **ERRORS}, tags=["records"],
           summary="Push operational records / 推送业务记录")
-def push_records(request: HttpRequest, table: str, body: RecordsIn) -> Any:
+def push_records(request: HttpRequest, body: RecordsIn, table: str = Path(..., max_length=64)) -> Any:
     """Validates every row like a file import and loads all of them or none.
 
     Rows are idempotent by the table's natural key: pushing the same rows twice loads
@@ -157,7 +159,7 @@ def push_records(request: HttpRequest, table: str, body: RecordsIn) -> Any:
 
 @api.get("/cycles", response={200: CyclesPage, **ERRORS}, tags=["cycles"], summary="Appraisal cycles / 考核周期")
 def list_cycles(request: HttpRequest, limit: int = Query(50, ge=1, le=MAX_LIMIT),
-                offset: int = Query(0, ge=0)) -> Any:
+                offset: int = OFFSET) -> Any:
     from kaohe.web.appraisal.models import Cycle
 
     need_scope(request, "sheets:read")
@@ -169,8 +171,9 @@ def list_cycles(request: HttpRequest, limit: int = Query(50, ge=1, le=MAX_LIMIT)
 
 @api.get("/cycles/{cycle_id}/kpi-values", response={200: KpiPage, **ERRORS}, tags=["kpis"],
          summary="KPI values of a cycle / 周期 KPI 值")
-def list_kpi_values(request: HttpRequest, cycle_id: int, employee: str | None = None, kpi: str | None = None,
-                    limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)) -> Any:
+def list_kpi_values(request: HttpRequest, cycle_id: int = Path(..., ge=1, le=MAX_ID),
+                    employee: str | None = None, kpi: str | None = None,
+                    limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = OFFSET) -> Any:
     from kaohe.web.appraisal.models import KpiValue
     from kaohe.web.appraisal.services import current_computation
     from kaohe.web.permissions import can, visible_sheets
@@ -197,8 +200,9 @@ def list_kpi_values(request: HttpRequest, cycle_id: int, employee: str | None = 
 
 @api.get("/cycles/{cycle_id}/sheets", response={200: SheetsPage, **ERRORS}, tags=["sheets"],
          summary="Score sheets visible to the token / 可见的考核表")
-def list_sheets(request: HttpRequest, cycle_id: int, limit: int = Query(100, ge=1, le=MAX_LIMIT),
-                offset: int = Query(0, ge=0)) -> Any:
+def list_sheets(request: HttpRequest, cycle_id: int = Path(..., ge=1, le=MAX_ID),
+                limit: int = Query(100, ge=1, le=MAX_LIMIT),
+                offset: int = OFFSET) -> Any:
     from kaohe.web.permissions import visible_sheets
 
     need_scope(request, "sheets:read")
@@ -210,7 +214,7 @@ def list_sheets(request: HttpRequest, cycle_id: int, limit: int = Query(100, ge=
 
 @api.get("/sheets/{sheet_id}", response={200: SheetDetailOut, **ERRORS}, tags=["sheets"],
          summary="One score sheet with the explanation of every point / 考核表明细")
-def get_sheet(request: HttpRequest, sheet_id: int) -> Any:
+def get_sheet(request: HttpRequest, sheet_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     need_scope(request, "sheets:read")
     sheet = _sheet(request, sheet_id)
     score = sheet.current_score
@@ -223,8 +227,9 @@ RESULT_STATES = ("published", "interviewed", "acknowledged", "appealed", "closed
 
 @api.get("/cycles/{cycle_id}/results", response={200: ResultsPage, **ERRORS}, tags=["results"],
          summary="Published results / 已发布的考核结果")
-def list_results(request: HttpRequest, cycle_id: int, limit: int = Query(100, ge=1, le=MAX_LIMIT),
-                 offset: int = Query(0, ge=0)) -> Any:
+def list_results(request: HttpRequest, cycle_id: int = Path(..., ge=1, le=MAX_ID),
+                 limit: int = Query(100, ge=1, le=MAX_LIMIT),
+                 offset: int = OFFSET) -> Any:
     from kaohe.web.permissions import visible_sheets
 
     need_scope(request, "results:read")
@@ -244,7 +249,7 @@ def list_results(request: HttpRequest, cycle_id: int, limit: int = Query(100, ge
 
 @api.get("/audit", response={200: AuditPage, **ERRORS}, tags=["audit"], summary="The audit trail / 审计记录")
 def list_audit(request: HttpRequest, object_type: str | None = None, object_id: str | None = None,
-               limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)) -> Any:
+               limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = OFFSET) -> Any:
     from kaohe.web.audit.services import events_for
 
     need_scope(request, "audit:read")
@@ -258,7 +263,7 @@ def list_audit(request: HttpRequest, object_type: str | None = None, object_id: 
 
 @api.post("/sheets/{sheet_id}/ratings", response={200: RatingOut, **ERRORS}, tags=["ratings"],
           summary="Submit a rating / 提交评分")
-def submit_rating(request: HttpRequest, sheet_id: int, body: RatingIn) -> Any:
+def submit_rating(request: HttpRequest, body: RatingIn, sheet_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     from kaohe.web.appraisal import services as svc
 
     need_scope(request, "ratings:write")

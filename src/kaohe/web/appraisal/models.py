@@ -141,6 +141,7 @@ class UploadBatch(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="uploads")
     table = models.CharField(max_length=64)
     mapping = models.CharField(max_length=200, blank=True)
+    timezone = models.CharField(max_length=64, blank=True)  # zone of naive times in the file
     file_name = models.CharField(max_length=300)
     stored_path = models.CharField(max_length=500)
     sha256 = models.CharField(max_length=64)

@@ -77,8 +77,12 @@ def _sha256(path: Path) -> str:
 
 
 def validate_upload(cycle: Cycle, actor: Any, *, path: Path, file_name: str, table: str | None = None,
-                    mapping: str | None = None) -> UploadBatch:
-    """Check a file of records and keep it for confirmation; the report lists every bad row."""
+                    mapping: str | None = None, timezone_name: str | None = None) -> UploadBatch:
+    """Check a file of records and keep it for confirmation; the report lists every bad row.
+
+    `timezone_name` is the zone of times written without one (default: the company's zone;
+    exports of Kaohe's own event store are naive UTC).
+    """
     from kaohe.metrics.ingest import import_file
     from kaohe.metrics.store import Store
 
@@ -90,12 +94,13 @@ def validate_upload(cycle: Cycle, actor: Any, *, path: Path, file_name: str, tab
     kept = uploads / f"{digest[:16]}-{Path(file_name).name}"
     if not kept.exists():
         shutil.copyfile(path, kept)
+    tz = timezone_name or company.time_zone
     with tempfile.TemporaryDirectory(prefix="kaohe-validate-") as scratch:
         store = Store(scratch)
         write_org(store, company)
-        report = import_file(kept, store, table=table, mapping=mapping, timezone=company.time_zone)
+        report = import_file(kept, store, table=table, mapping=mapping, timezone=tz)
     batch = UploadBatch.objects.create(
-        cycle=cycle, table=report.table, mapping=mapping or "", file_name=Path(file_name).name,
+        cycle=cycle, table=report.table, mapping=mapping or "", timezone=tz, file_name=Path(file_name).name,
         stored_path=str(kept), sha256=digest,
         status=UploadBatch.Status.VALIDATED if report.ok else UploadBatch.Status.REJECTED,
         rows_read=report.rows_read, report=report.to_dict(), uploaded_by=actor)
@@ -119,7 +124,7 @@ def confirm_upload(batch: UploadBatch, actor: Any) -> UploadBatch:
     store = _store(cycle.company)
     write_org(store, cycle.company)
     report = import_file(batch.stored_path, store, table=batch.table, mapping=batch.mapping or None,
-                         timezone=cycle.company.time_zone)
+                         timezone=batch.timezone or cycle.company.time_zone)
     if not report.ok:
         UploadBatch.objects.filter(pk=batch.pk).update(status=UploadBatch.Status.REJECTED, report=report.to_dict())
         batch.refresh_from_db()
@@ -239,7 +244,8 @@ def _store_computation(cycle: Cycle, actor: Any, rows: list[dict[str, Any]], *, 
 
 
 def record_kpi_values(cycle: Cycle, actor: Any, values: Iterable[Mapping[str, Any]], *,
-                      source: str = "manual") -> KpiComputation:
+                      source: str = "manual", batches: list[str] | None = None,
+                      row_counts: dict[str, int] | None = None) -> KpiComputation:
     """Store KPI values given directly (an external system, or hand-made demo values) as a new computation.
 
     Each item: employee (code), kpi, value (None = no data), params, sample_size, unit, scope.
@@ -270,7 +276,8 @@ def record_kpi_values(cycle: Cycle, actor: Any, values: Iterable[Mapping[str, An
                      "value": value, "sample_size": item.get("sample_size"), "unit": item.get("unit", "")})
     if not report.ok:
         raise InvalidInput(report)
-    return _store_computation(cycle, actor, rows, source=source, batches=[], row_counts={})
+    return _store_computation(cycle, actor, rows, source=source, batches=batches or [],
+                              row_counts=row_counts or {})
 
 
 def kpi_values_for(sheet: Sheet, user: Any) -> list[KpiValue]:

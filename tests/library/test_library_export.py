@@ -1,0 +1,100 @@
+"""The xlsx export: one sheet per position, laid out like the book's tables, printable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kaohe.library import Library
+from kaohe.library.export import CONTENTS_TITLE, export_xlsx
+
+from .test_library_content import EXPECTED
+
+
+@pytest.fixture(scope="module")
+def workbook(library: Library, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+    path = export_xlsx(library, tmp_path_factory.mktemp("xlsx") / "library.xlsx")
+    return openpyxl.load_workbook(path)
+
+
+def rows(ws: Worksheet) -> list[tuple[str, ...]]:
+    return [tuple("" if v is None else str(v) for v in row) for row in ws.iter_rows(values_only=True)]
+
+
+def row_with(ws: Worksheet, column: int, text: str) -> tuple[str, ...]:
+    found = [r for r in rows(ws) if len(r) > column and r[column] == text]
+    assert found, f"no row with {text!r} in column {column}"
+    return found[0]
+
+
+def test_there_is_a_contents_sheet_and_one_sheet_per_position(workbook: openpyxl.Workbook) -> None:
+    assert workbook.sheetnames[0] == CONTENTS_TITLE
+    assert sorted(workbook.sheetnames[1:]) == sorted(EXPECTED.values())
+
+
+def test_the_contents_sheet_links_every_position(workbook: openpyxl.Workbook) -> None:
+    ws = workbook[CONTENTS_TITLE]
+    links = [c.hyperlink.location for c in ws["E"] if c.hyperlink is not None]
+    assert len(links) == 32
+    assert "'呼叫中心座席员'!A1" in links
+
+
+def scheme_row(ws: Worksheet, indicator: str) -> tuple[str, ...]:
+    """The row of an indicator in a scheme table (its first cell names the category and weight)."""
+    found = [r for r in rows(ws) if r[1] == indicator and r[0].endswith("%）")]
+    assert found, indicator
+    return found[0]
+
+
+def test_the_agent_sheet_holds_the_five_modules(workbook: openpyxl.Workbook) -> None:
+    ws = workbook["呼叫中心座席员"]
+    assert "呼叫中心座席员" in str(ws["A1"].value)
+    firsts = [r[0] for r in rows(ws)]
+    for section in ("一、岗位信息", "二、关键业绩指标", "三、胜任素质模型", "五、目标责任书", "六、考核程序", "七、关键问题解决"):
+        assert section in firsts
+    assert any(f.startswith("四、考核方案（1）") for f in firsts)
+    assert row_with(ws, 0, "直接上级")[1] == "座席主管"
+    assert {"职业素养", "知识", "技能/能力"} <= set(firsts)
+
+
+def test_the_scheme_table_gives_weight_standard_rule_and_source(workbook: openpyxl.Workbook) -> None:
+    ws = workbook["呼叫中心座席员"]
+    qa = scheme_row(ws, "监听质检分")
+    assert qa[0] == "服务质量与效率（80%）"
+    assert qa[2].startswith("30%") and "占总分 24%" in qa[2]
+    assert "≥80 分" in qa[3]
+    assert ">=80分 得 100 分，否则 0 分" in qa[4] and "数据来源：" in qa[4]
+    assert qa[5].startswith("KPI qa_avg")
+    talk = scheme_row(ws, "平均通话时长")
+    assert "40–180秒 得 100 分" in talk[4]
+    attendance = scheme_row(ws, "出勤纪律")
+    assert "每次迟到扣 20 分" in attendance[4]
+    assert "attendance_late" in attendance[5]
+
+
+def test_the_grading_table_gives_coefficients(workbook: openpyxl.Workbook) -> None:
+    ws = workbook["客服总监"]
+    assert row_with(ws, 0, "S")[3:5] == ("10%", "1.5")
+    assert row_with(ws, 0, "D")[3:5] == ("10%", "0")
+
+
+def test_the_letter_names_both_parties(workbook: openpyxl.Workbook) -> None:
+    ws = workbook["座席主管"]
+    assert row_with(ws, 0, "双方")[1] == "甲方：呼叫中心经理；乙方：座席主管"
+    assert row_with(ws, 0, "标题")[1] == "座席主管季度目标责任书"
+
+
+def test_sheets_are_set_up_for_printing(workbook: openpyxl.Workbook) -> None:
+    ws = workbook["排班主管"]
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.column_dimensions["E"].width == 44
+    assert ws.cell(4, 2).alignment.wrap_text  # the first row of position info
+
+
+def test_the_export_can_be_limited_to_some_positions(library: Library, tmp_path: Path) -> None:
+    path = export_xlsx(library, tmp_path / "two.xlsx", ["call_center_agent", "座席主管"])
+    assert openpyxl.load_workbook(path).sheetnames == [CONTENTS_TITLE, "呼叫中心座席员", "座席主管"]
