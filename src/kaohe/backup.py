@@ -163,10 +163,26 @@ def _user_ids(label: str, rows: Iterable[Any]) -> set[int]:
     return ids
 
 
+def lossless_encoder() -> type:
+    """Django's JSON encoder cuts datetimes to milliseconds; audit hashes cover microseconds."""
+    import datetime as dt
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    class LosslessEncoder(DjangoJSONEncoder):
+        def default(self, o: Any) -> Any:
+            if isinstance(o, dt.datetime | dt.time):
+                return o.isoformat()
+            return super().default(o)
+
+    return LosslessEncoder
+
+
 def _serialize(rows: list[Any], fields: list[str] | None = None) -> bytes:
     from django.core import serializers
 
-    text = serializers.serialize("json", rows, indent=None, fields=fields)
+    text = serializers.serialize("json", rows, indent=None, fields=fields, cls=lossless_encoder(),
+                                 ensure_ascii=False)
     return text.encode("utf-8")
 
 

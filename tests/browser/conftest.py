@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# The web personas (one org, one agent sheet on a small test scheme) drive the browser tests too.
+from tests.web.conftest import cycle, data_dirs, library, org, sheet  # noqa: F401  (pytest fixtures)
+
 # Playwright's sync API runs an event loop in the test thread; Django then refuses
 # ORM calls from that thread unless told it is safe (it is: one test thread).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -75,3 +75,18 @@ def test_a_broken_library_is_reported_with_file_and_line(tmp_path: Path) -> None
     result = runner.invoke(app, ["library", "list", "--root", str(root)])
     assert result.exit_code == 2
     assert f"{file}:" in result.output and "purpos" in result.output
+
+
+def test_every_library_command_and_option_is_documented() -> None:
+    import typer.main
+
+    from kaohe.cli.library_cmd import library_app
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "library.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(library_app)
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert f"kaohe library {name}" in doc, name
+        for param in command.params:
+            for option in param.opts:
+                if option.startswith("--") and option != "--help":
+                    assert option in doc, f"{name} {option}"

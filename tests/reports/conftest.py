@@ -47,15 +47,25 @@ class World:
 def _user(username: str, name: str = ""):
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.create_user(username=username, password="x-unused-9", first_name=name)
+    # No password: tests log in with force_login, and hashing one costs a second per user.
+    return get_user_model().objects.create_user(username=username, password=None, first_name=name)
 
 
 def build_world() -> World:
     from django.utils import timezone
 
     from kaohe.results.sample import sample_inputs, sample_people, sample_scheme
+    from kaohe.scheme.models import CountsSource, KpiSource
     from kaohe.scoring import score_sheet
-    from kaohe.web.appraisal.models import Cycle, Rating, SchemeSnapshot, ScoreVersion, Sheet
+    from kaohe.web.appraisal.models import (
+        Cycle,
+        KpiComputation,
+        KpiValue,
+        Rating,
+        SchemeSnapshot,
+        ScoreVersion,
+        Sheet,
+    )
     from kaohe.web.appraisal.services.scoring import to_json
     from kaohe.web.org.models import Company, Department, Employee, Position, RoleAssignment, Team
 
@@ -72,6 +82,11 @@ def build_world() -> World:
     RoleAssignment.objects.create(user=director, company=company, role="director", scope="company")
     RoleAssignment.objects.create(user=dept_director, company=company, role="director", scope="department",
                                   department=depts["回访部"])
+    reviewers = {}
+    for name, dept in depts.items():
+        u = _user(f"mgr-{dept.code}", f"{name}经理")
+        RoleAssignment.objects.create(user=u, company=company, role="reviewer", scope="department", department=dept)
+        reviewers[name] = u
     supervisors = {}
     for name, team in teams.items():
         u = _user(f"sup-{team.code}", f"{name}主管")
@@ -96,6 +111,8 @@ def build_world() -> World:
                                      start=start, end=end)
         cycles.append(cycle)
         results[label] = []
+        # The KPI values the sheets were scored from, so pages that rebuild inputs (what-if) see them.
+        computation = KpiComputation.objects.create(cycle=cycle, number=1, computed_at=now, source="manual")
         for inputs in sample_inputs(people, index + 2):
             emp = employees[inputs.employee_id]
             sheet = Sheet.objects.create(cycle=cycle, employee=emp, scheme=snap, state="published")
@@ -107,9 +124,23 @@ def build_world() -> World:
             Sheet.objects.filter(pk=sheet.pk).update(current_score=version)
             sheet.refresh_from_db()
             sheets[(label, emp.code)] = sheet
+            # Satisfaction that moves exactly with the initiative rating (so the quality report must see it).
+            KpiValue.objects.create(computation=computation, employee=emp, kpi="csat_score100",
+                                    value=result.item("initiative").score)
+            for cat in scheme.categories:
+                for ind in cat.indicators:
+                    given = inputs.values[ind.id]
+                    if isinstance(ind.source, KpiSource):
+                        KpiValue.objects.create(computation=computation, employee=emp, kpi=ind.source.kpi,
+                                                value=given.value, sample_size=given.sample_size)
+                    elif isinstance(ind.source, CountsSource):
+                        for name, ref in ind.source.counts.items():
+                            KpiValue.objects.create(computation=computation, employee=emp, kpi=ref.kpi,
+                                                    value=(given.counts or {}).get(name, 0))
             for ind, value in inputs.values.items():
                 for role, score in (value.ratings or {}).items():
-                    rater = {"self": emp.user, "supervisor": supervisors[emp.team.name]}.get(str(role))
+                    rater = {"self": emp.user, "supervisor": supervisors[emp.team.name],
+                             "reviewer": reviewers[emp.department.name]}.get(str(role))
                     if rater is None:
                         continue
                     Rating.objects.create(sheet=sheet, indicator=ind, role=str(role), rater=rater, score=score,
@@ -120,4 +151,10 @@ def build_world() -> World:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def world_live(transactional_db) -> World:
+    """The same world, committed, for a live server running in another thread."""
     return build_world()

@@ -127,3 +127,58 @@ def test_the_score_sheet_downloads_as_xlsx_and_pdf_for_its_employee_only(world, 
         assert name in text
     other = world.sheets[("2026-10", "E003")]
     assert c.get(f"/reports/sheet/{other.pk}.pdf").status_code == 403
+
+
+def test_applying_results_lists_plans_needed_and_gives_hr_the_payroll(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cycle = world.cycles[-1]
+    c = _client(client, world.hr)
+    html = c.get(f"/reports/cycle/{cycle.pk}/results/").content.decode()
+    needy = sorted(r.employee_id for r in world.results["2026-10"] if r.grade in ("C", "D"))
+    assert 'data-testid="report-improvement"' in html and all(e in html for e in needy)
+    grade = {r.employee_id: r.grade for r in world.results["2026-10"]}
+    coefficient = {"S": Decimal("1.5"), "A": Decimal("1.2"), "B": Decimal("1.0"), "C": Decimal("0.8"), "D": 0}
+    text = "工号,绩效工资基数,应出勤天数,事假\nE001,2000,20,2\nE002,2000,20,\n"
+    response = c.post(f"/reports/cycle/{cycle.pk}/results/",
+                      {"file": SimpleUploadedFile("pay.csv", text.encode()), "format": "xlsx"})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))[2:4]
+    # E001: 2000 × coefficient × 18/20; E002: 2000 × coefficient
+    assert Decimal(str(rows[0][9])) == (2000 * coefficient[grade["E001"]] * Decimal("0.9")).quantize(Decimal("0.01"))
+    assert Decimal(str(rows[1][9])) == (2000 * coefficient[grade["E002"]]).quantize(Decimal("0.01"))
+
+
+def test_the_payroll_upload_lists_every_problem_and_is_refused_to_a_director(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cycle = world.cycles[-1]
+    bad = "工号,绩效工资基数,应出勤天数\nE001,x,20\nE999,1,20\n".encode()
+    response = _client(client, world.hr).post(f"/reports/cycle/{cycle.pk}/results/",
+                                              {"file": SimpleUploadedFile("pay.csv", bad)})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "row 2 绩效工资基数" in html and "row 3 工号" in html
+    director = _client(client, world.director)
+    assert 'name="file"' not in director.get(f"/reports/cycle/{cycle.pk}/results/").content.decode()
+    assert director.post(f"/reports/cycle/{cycle.pk}/results/",
+                         {"file": SimpleUploadedFile("pay.csv", bad)}).status_code == 403
+
+
+def test_the_ranking_leads_to_the_sheet_and_its_kpi_values_to_their_records(world, client):
+    cycle = world.cycles[-1]
+    sheet = world.sheets[("2026-10", "E001")]
+    c = _client(client, world.hr)
+    html = c.get(f"/reports/cycle/{cycle.pk}/").content.decode()
+    assert f'href="/reports/sheet/{sheet.pk}/"' in html
+    page = c.get(f"/reports/sheet/{sheet.pk}/").content.decode()
+    assert f'href="/sheets/{sheet.pk}/kpi/qa_score/"' in page  # the UI's drill-down to the QA records
+    assert 'data-testid="drill-initiative"' not in page  # a manual rating has no records behind it
+
+
+def test_the_quality_report_compares_indicators_with_customer_satisfaction(world, client):
+    cycle = world.cycles[-1]
+    rows = list(load_workbook(io.BytesIO(
+        _client(client, world.hr).get(f"/reports/cycle/{cycle.pk}/quality.xlsx").content)).active.iter_rows(
+        values_only=True))[2:]
+    assert ("correlated_csat", "initiative") in {(r[0], r[1]) for r in rows}

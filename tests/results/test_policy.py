@@ -50,3 +50,14 @@ def test_a_salary_matrix_row_missing_a_band_is_rejected(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(PolicyError, match=r"matrix\[B\] lacks bands \['high'\]"):
         load_policy(path)
+
+
+def test_the_company_policy_file_is_taken_from_kaohe_results_policy(tmp_path, monkeypatch):
+    text = DEFAULT_POLICY_PATH.read_text(encoding="utf-8").replace('B: "1.0"', 'B: "0.9"')
+    path = tmp_path / "company.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("KAOHE_RESULTS_POLICY", str(path))
+    assert load_policy().bonus.coefficients["B"] == Decimal("0.9")
+    monkeypatch.setenv("KAOHE_RESULTS_POLICY", str(tmp_path / "missing.yaml"))
+    with pytest.raises(PolicyError, match="missing.yaml"):
+        load_policy()

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kaohe.results.careers import position_change_warnings, promotion_candidates
 from kaohe.results.policy import load_policy
@@ -80,3 +82,14 @@ def test_two_consecutive_d_grades_raise_a_position_change_warning():
 
 def test_fewer_cycles_than_the_rule_needs_flags_nobody():
     assert promotion_candidates(HISTORY, ["2026-Q3"], POLICY) == []
+
+
+@given(
+    grade=st.sampled_from(["S", "A", "B", "C", "D"]),
+    salary=st.integers(min_value=3000, max_value=9000),
+)
+def test_a_suggestion_never_lowers_pay_nor_passes_the_range_top(grade, salary):
+    s = suggest_salary(SalaryInput("E", "x", grade, D(salary), D(4000), D(8000)), POLICY)
+    assert s.suggested >= s.salary
+    if s.salary <= D(8000):
+        assert s.suggested <= D(8000)

@@ -213,27 +213,30 @@ EXPECTED_TOTAL = Decimal("92.9")
 
 
 def walk_to(org: Personas, sheet: Any, state: str) -> Any:
-    """Drive the sheet along the happy path with the right persona at each step, up to `state`."""
+    """Drive the sheet along the happy path with the right persona at each step, up to `state`.
+
+    Works for any sheet of team A or B: the employee, their manager and the manager's manager act.
+    """
     from kaohe.web.appraisal import services as svc
 
+    emp = sheet.employee
+    me, boss, reviewer = emp.user, emp.manager.user, emp.manager.manager.user
     steps: list[tuple[str, Any]] = [
-        ("targets_set", lambda s: svc.set_targets(s, org.supervisor)),
-        ("targets_acknowledged", lambda s: svc.acknowledge_targets(s, org.agent)),
-        ("self_review", lambda s: _ratings_before_self_review(org, svc.start_self_review(s, org.supervisor))),
-        ("supervisor_review", lambda s: svc.submit_self_review(
-            _rated(svc, s, org.agent, "self", "teamwork", 90), org.agent)),
+        ("targets_set", lambda s: svc.set_targets(s, boss)),
+        ("targets_acknowledged", lambda s: svc.acknowledge_targets(s, me)),
+        ("self_review", lambda s: _ratings_before_self_review(org, svc.start_self_review(s, boss))),
+        ("supervisor_review", lambda s: svc.submit_self_review(_rated(svc, s, me, "self", "teamwork", 90), me)),
         ("reviewer_approval", lambda s: svc.submit_supervisor_review(
-            _rated(svc, s, org.supervisor, "supervisor", "teamwork", 80), org.supervisor)),
-        ("calibration", lambda s: svc.approve(_rated(svc, s, org.reviewer, "reviewer", "teamwork", 70),
-                                              org.reviewer)),
+            _rated(svc, s, boss, "supervisor", "teamwork", 80), boss)),
+        ("calibration", lambda s: svc.approve(_rated(svc, s, reviewer, "reviewer", "teamwork", 70), reviewer)),
         ("published", lambda s: svc.publish(s, org.hr)),
-        ("interviewed", lambda s: _interviewed(svc, org, s)),
-        ("acknowledged", lambda s: svc.acknowledge_result(s, org.agent)),
+        ("interviewed", lambda s: _interviewed(svc, boss, me, s)),
+        ("acknowledged", lambda s: svc.acknowledge_result(s, me)),
     ]
+    order = [t for t, _ in steps]
     for target, step in steps:
         if sheet.state == state:
             return sheet
-        order = [t for t, _ in steps]
         if sheet.state in order and order.index(sheet.state) >= order.index(target):
             continue
         sheet = step(fresh(sheet))
@@ -247,17 +250,23 @@ def _rated(svc: Any, sheet: Any, user: Any, role: str, indicator: str, score: in
 
 def _ratings_before_self_review(org: Personas, sheet: Any) -> Any:
     from kaohe.web.appraisal import services as svc
+    from kaohe.web.appraisal.models import KpiValue
 
-    svc.record_kpi_values(sheet.cycle, org.hr, [{"employee": "A001", "kpi": "csat_top2", "value": "92",
-                                                 "sample_size": 40}])
+    current = svc.current_computation(sheet.cycle)
+    values = [] if current is None else [
+        {"employee": kv.employee.code, "kpi": kv.kpi, "value": kv.value, "sample_size": kv.sample_size}
+        for kv in KpiValue.objects.filter(computation=current).exclude(employee=sheet.employee)]
+    values.append({"employee": sheet.employee.code, "kpi": "csat_top2", "value": "92", "sample_size": 40})
+    svc.record_kpi_values(sheet.cycle, org.hr, values)
     svc.submit_rating(fresh(sheet), org.qa, role="qa", indicator="qa_score", score=Decimal(85))
-    svc.request_ratings(fresh(sheet), org.supervisor, role="peer", raters=[org.peer1, org.peer2, org.peer3])
-    for user, score in ((org.peer1, 80), (org.peer2, 90), (org.peer3, 70)):
+    peers = [u for u in (org.peer1, org.peer2, org.peer3, org.agent) if u != sheet.employee.user][:3]
+    svc.request_ratings(fresh(sheet), sheet.employee.manager.user, role="peer", raters=peers)
+    for user, score in zip(peers, (80, 90, 70), strict=True):
         svc.submit_rating(fresh(sheet), user, role="peer", indicator="peer_feedback", score=Decimal(score))
     return fresh(sheet)
 
 
-def _interviewed(svc: Any, org: Personas, sheet: Any) -> Any:
-    svc.record_interview(sheet, org.supervisor, held_on=dt.date(2026, 11, 10), strengths="沟通清楚",
+def _interviewed(svc: Any, boss: Any, me: Any, sheet: Any) -> Any:
+    svc.record_interview(sheet, boss, held_on=dt.date(2026, 11, 10), strengths="沟通清楚",
                          gaps="话后处理偏长", improvement_plan="每周复盘三通录音")
-    return svc.confirm_interview(fresh(sheet), org.agent)
+    return svc.confirm_interview(fresh(sheet), me)

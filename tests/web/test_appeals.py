@@ -106,3 +106,24 @@ def test_the_appeal_window_counts_working_days(org, sheet):
 def fresh_appeal(appeal):
     appeal.refresh_from_db()
     return appeal
+
+
+def test_hr_imports_a_years_schedule_and_the_window_uses_it(org):
+    from kaohe.web.appraisal.services.calendar import UnknownCalendar, add_working_days, is_working_day
+    from kaohe.web.org.services import import_workdays
+
+    with pytest.raises(UnknownCalendar) as err:  # 2027 is not published yet: say so, never guess
+        add_working_days(org.company, dt.date(2026, 12, 31), 1)
+    assert "2027" in err.value.message_zh
+    with pytest.raises(InvalidInput) as bad:
+        import_workdays(org.company, org.hr, [{"date": "2027-01-01", "kind": "holiday"},
+                                              {"date": "2027-13-01", "kind": "holiday"},
+                                              {"date": "2027-01-04", "kind": "maybe"}])
+    assert [(p.row, p.field) for p in bad.value.report.problems] == [(2, "date"), (3, "kind")]
+    assert import_workdays(org.company, org.hr, [{"date": "2027-01-01", "kind": "holiday", "note": "元旦"},
+                                                 {"date": "2027-01-04", "kind": "workday"}]) == 2
+    # 1 January is now known to be off, 4 January known to be a workday; 2–3 January are still unknown
+    assert not is_working_day(org.company, dt.date(2027, 1, 1))
+    assert is_working_day(org.company, dt.date(2027, 1, 4))
+    with pytest.raises(UnknownCalendar):
+        add_working_days(org.company, dt.date(2026, 12, 31), 1)

@@ -45,6 +45,20 @@ def test_upload_is_validated_first_and_loaded_on_confirm(org, cycle, tmp_path):
     assert [u["file_name"] for u in prov["uploads"]] == ["surveys.csv"]
 
 
+def test_the_records_behind_a_kpi_are_the_employees_own_rows_of_the_period(org, cycle, sheet, tmp_path):
+    late = "s9,A001,c9,,,2026-11-01 09:00:00,1,1\n"  # 1 November in Shanghai: outside the October cycle
+    svc.confirm_upload(svc.validate_upload(cycle, org.hr, path=_surveys(tmp_path, GOOD + [late]),
+                                           file_name="s.csv", table="surveys"), org.hr)
+    svc.compute_cycle_kpis(cycle, org.hr)
+    kv = KpiValue.objects.get(computation=svc.current_computation(cycle), employee=org.agent_emp, kpi="csat_top2")
+    page = svc.kpi_records(kv, org.agent)
+    assert page.table == "surveys" and page.total == 4
+    assert [r["survey_id"] for r in page.rows] == ["s1", "s2", "s3", "s4"]
+    assert "_batch_id" not in page.columns
+    with pytest.raises(Forbidden):
+        svc.kpi_records(kv, org.other_agent)
+
+
 def test_a_recompute_supersedes_and_keeps_history(org, cycle, tmp_path):
     svc.confirm_upload(svc.validate_upload(cycle, org.hr, path=_surveys(tmp_path, GOOD[:4]),
                                            file_name="a.csv", table="surveys"), org.hr)

@@ -6,12 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from tests.web.conftest import EXPECTED_TOTAL, fresh, walk_to
 
 from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import ScoreVersion, SheetState
 from kaohe.web.appraisal.workflow import TRANSITIONS
 from kaohe.web.errors import Forbidden, IllegalTransition, InvalidInput, ReadOnly
+from tests.web.conftest import EXPECTED_TOTAL, fresh, walk_to
 
 
 def test_it_walks_a_sheet_from_draft_to_acknowledged(org, sheet):

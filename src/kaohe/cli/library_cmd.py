@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -84,12 +84,6 @@ def list_positions(
     _out().print(table)
 
 
-def position_json(entry: LibraryPosition) -> dict[str, Any]:
-    return {"position": entry.position.model_dump(mode="json"),
-            "schemes": [s.model_dump(mode="json", exclude_none=True) for s in entry.schemes],
-            "file": str(entry.file)}
-
-
 @library_app.command("show")
 def show(
     position: Annotated[str, typer.Argument(help="Position id or Chinese name 岗位标识或中文名")],
@@ -99,7 +93,7 @@ def show(
     """Show one position's five modules. 显示一个岗位的五个模块。"""
     entry = _find(_load(root), position)
     if output_json:
-        sys.stdout.write(json.dumps(position_json(entry), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(entry.as_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     p, out = entry.position, _out()
     out.print(f"[bold]{p.name.zh}[/bold]（{p.name.en}）  {p.id}")

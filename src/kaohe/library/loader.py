@@ -75,6 +75,12 @@ class LibraryPosition:
     def id(self) -> str:
         return self.position.id
 
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: the position, its schemes (with the grading they use) and its file."""
+        return {"position": self.position.model_dump(mode="json"),
+                "schemes": [s.model_dump(mode="json", exclude_none=True) for s in self.schemes],
+                "file": str(self.file)}
+
     def scheme(self, scheme_id: str | None = None) -> Scheme:
         """The scheme with that id, or the position's main one (the one its letter uses)."""
         wanted = scheme_id or self.position.letter.scheme

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 EVENT_TABLES = (
     "calls", "agent_states", "schedules", "qa_evaluations", "surveys", "tickets", "callbacks",
-    "customers", "forecasts", "attendance", "training", "plans", "incidents", "org",
+    "customers", "forecasts", "attendance", "training", "plans", "incidents", "org", "queues",
 )
 
 

@@ -25,6 +25,8 @@ from typing import Any
 import ibis
 import pandas as pd
 
+from kaohe.metrics import attribution
+from kaohe.metrics.attribution import Attribution
 from kaohe.metrics.backends import EventSource, open_source
 from kaohe.metrics.calendar import WorkCalendar
 from kaohe.metrics.catalog.bases import BASES
@@ -32,7 +34,8 @@ from kaohe.metrics.catalog.context import BuildContext, MissingTableError
 from kaohe.metrics.catalog.periods import Period, ZoneCut
 from kaohe.metrics.catalog.registry import KpiError, KpiSpec, kpi_spec
 
-ORG_LEVELS = {"agent": "employee_id", "team": "team_id", "department": "department_id", "center": "center_id"}
+ORG_LEVELS = attribution.ORG_LEVELS
+UNIT_LEVELS = ("team", "department", "center")
 LEVELS = ("agent", "team", "department", "center", "queue", "company")
 COMPANY_ID = "company"
 VALUE_QUANTUM = Decimal("0.000001")
@@ -69,6 +72,9 @@ class KpiValue:
     unit: str = ""
     inputs: dict[str, Any] = field(default_factory=dict)
     computed_at: datetime | None = None
+    # Why a value is missing when it is not simply "no data" (a table not loaded, rows
+    # that cannot be placed in a center); Chinese first, then English.
+    missing_reason: str | None = None
 
     @property
     def missing(self) -> bool:
@@ -107,7 +113,12 @@ def compute_kpis(
     as_frame return a pandas DataFrame (``value`` as float, NaN when missing) instead of
              KpiValue objects; cheaper for very many values.
     missing_tables  "error" (default): a KPI over a table that is not loaded raises
-             MissingTableError; "missing": its values are reported missing (None, sample 0).
+             MissingTableError; "missing": its values are reported missing (None, sample 0)
+             with a ``missing_reason`` naming the table.
+
+    Rows without an employee of the org (a caller who hung up before reaching an agent)
+    are placed in a team, department or center by the owner of their queue (optional
+    ``queues`` table), else in the org's only center; see kaohe.metrics.attribution.
     """
     if missing_tables not in ("error", "missing"):
         raise ValueError(f"missing_tables={missing_tables!r} must be 'error' or 'missing'")
@@ -134,13 +145,19 @@ def compute_kpis(
                                  "bucket": pd.Series([], dtype="datetime64[ns]"), "num": pd.Series([], dtype=float),
                                  "den": pd.Series([], dtype=float), "n": pd.Series([], dtype="int64")})
     org = _org(src, levels)
+    queues = _queues(src) if org is not None and any(lv in UNIT_LEVELS for lv in levels) else None
+    atts = {lv: attribution.build(lv, org, queues) for lv in levels if lv in UNIT_LEVELS and org is not None}
     inputs = _inputs(ctx, src, specs) if provenance else None
 
     frames = []
     for lv in levels:
-        by_entity = _inputs_by_entity(inputs, lv, org, per) if inputs is not None else {}
+        att = atts.get(lv)
+        by_entity = _inputs_by_entity(inputs, lv, att, per) if inputs is not None else {}
         for spec in specs:
-            f = _rollup(spec, parts[spec], lv, org, per, include_missing)
+            f = _rollup(spec, parts[spec], lv, org, per, include_missing, att)
+            if spec in unloaded:
+                table = next(t for t in spec.definition.inputs if not ctx.has(t))
+                f["missing_reason"] = (f"事件表 {table!r} 未载入。 The event table {table!r} is not loaded.")
             buckets = f.pop("_bucket")
             f["inputs"] = _value_inputs(spec, lv, f["entity_id"], buckets, by_entity) if inputs is not None else [{}] * len(f)
             frames.append(f)
@@ -227,6 +244,19 @@ def _org(src: EventSource, levels: list[str]) -> pd.DataFrame | None:
     return df.astype("object").where(df.notna(), None)
 
 
+def _queues(src: EventSource) -> pd.DataFrame | None:
+    """The optional queues dimension (queue -> team / department / center), or None."""
+    t = src.table("queues")
+    if t is None:
+        return None
+    cols = [c for c in attribution.QUEUE_COLUMNS if c in t.columns]
+    df = t.select(*cols).execute()
+    try:
+        return attribution.check_queues(df)
+    except attribution.AttributionError as exc:
+        raise LevelError(str(exc)) from None
+
+
 def _inputs(ctx: BuildContext, src: EventSource, specs: list[KpiSpec]) -> pd.DataFrame:
     """Rows per input table, employee, bucket and import batch inside the period, for provenance.
 
@@ -248,12 +278,14 @@ def _inputs(ctx: BuildContext, src: EventSource, specs: list[KpiSpec]) -> pd.Dat
         t = t.mutate(
             _who=t[who].cast("string") if who and who in t.columns else ibis.null("string"),
             _batch=t[BATCH_COLUMN].cast("string") if BATCH_COLUMN in t.columns else ibis.null("string"),
+            # rows without an employee are placed by their queue's owner (see attribution)
+            _queue=t["queue"].cast("string") if "queue" in t.columns else ibis.null("string"),
         )
-        df = t.group_by("_who", "bucket", "_batch").aggregate(rows=t.count()).execute()
+        df = t.group_by("_who", "_queue", "bucket", "_batch").aggregate(rows=t.count()).execute()
         df["table"] = name
         frames.append(df)
     if not frames:
-        return pd.DataFrame(columns=["_who", "bucket", "_batch", "rows", "table"])
+        return pd.DataFrame(columns=["_who", "_queue", "bucket", "_batch", "rows", "table"])
     out = pd.concat(frames, ignore_index=True)
     out["bucket"] = pd.to_datetime(out["bucket"])
     return out
@@ -274,14 +306,13 @@ def _value_inputs(spec: KpiSpec, level: str, entities: pd.Series, buckets: pd.Se
     return [cache.get((e, b), empty) for e, b in zip(ents, keys, strict=True)]
 
 
-def _inputs_by_entity(inputs: pd.DataFrame, level: str, org: pd.DataFrame | None, per: Period) -> dict[Any, dict]:
+def _inputs_by_entity(inputs: pd.DataFrame, level: str, att: Attribution | None, per: Period) -> dict[Any, dict]:
     """{(entity_id, bucket): {table: {"rows": n, "batches": {batch: n}}}} for one level."""
     if inputs.empty:
         return {}
     df = inputs
-    if level in ("team", "department", "center") and org is not None:
-        m = dict(zip(org["employee_id"], org[ORG_LEVELS[level]], strict=True))
-        df = df.assign(entity=df["_who"].map(m))
+    if level in UNIT_LEVELS and att is not None:
+        df = df.assign(entity=att.assign(df["_who"], df["_queue"]))
     elif level == "agent":
         df = df.assign(entity=df["_who"])
     else:  # company and queue: the whole table
@@ -304,7 +335,8 @@ def _inputs_by_entity(inputs: pd.DataFrame, level: str, org: pd.DataFrame | None
 
 # --- roll-up in Python ---------------------------------------------------------------------
 def _rollup(
-    spec: KpiSpec, parts: pd.DataFrame, level: str, org: pd.DataFrame | None, per: Period, include_missing: bool
+    spec: KpiSpec, parts: pd.DataFrame, level: str, org: pd.DataFrame | None, per: Period, include_missing: bool,
+    att: Attribution | None = None,
 ) -> pd.DataFrame:
     d = spec.definition
     if level not in d.levels and not (level == "queue" and "queue" in parts.columns):
@@ -312,10 +344,13 @@ def _rollup(
     if level == "queue" and "queue" not in parts.columns:
         raise LevelError(f"KPI {d.id!r} has no queue; valid levels: {', '.join(d.levels)}")
     df = parts
-    if level in ("team", "department", "center"):
-        assert org is not None
-        df = df.merge(org[["employee_id", ORG_LEVELS[level]]], on="employee_id", how="inner")
-        key = ORG_LEVELS[level]
+    lost = None
+    if level in UNIT_LEVELS:
+        assert org is not None and att is not None
+        key = "_entity"
+        df = df.assign(_entity=att.assign(df["employee_id"], df["queue"] if "queue" in df.columns else None))
+        if att.strict():
+            lost = _unplaced(df, key)
     elif level == "agent":
         key = "employee_id"
     elif level == "queue":
@@ -333,7 +368,28 @@ def _rollup(
     if d.denominator_per_member is not None and not parts.empty:  # no state data at all: missing, not 0 %
         g = _per_member_denominator(g, spec, level, org, per)
     g["entity_id"] = g["entity_id"].astype(str)
-    return _finish(g, spec, level, per)
+    out = _finish(g, spec, level, per)
+    if lost is not None and not lost.empty:
+        out = _missing_where_unplaced(out, lost, att, "queue" in parts.columns)
+    return out
+
+
+def _unplaced(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rows no center can be given that would change a value (a 0/0 row changes nothing)."""
+    changes = (df["num"].fillna(0.0) != 0) | (df["den"].fillna(0.0) != 0)
+    return df[df[key].isna() & changes]
+
+
+def _missing_where_unplaced(out: pd.DataFrame, lost: pd.DataFrame, att: Attribution, has_queue: bool) -> pd.DataFrame:
+    """Every center value of a bucket with unplaced rows is missing, with the reason: any
+    center figure would silently leave those rows out."""
+    out = out.copy()
+    for bucket, rows in lost.groupby("bucket"):
+        queues = sorted(map(str, rows["queue"].dropna().unique())) if has_queue else []
+        hit = out["_bucket"] == bucket
+        out.loc[hit, ["value", "numerator", "denominator"]] = float("nan")
+        out.loc[hit, "missing_reason"] = att.reason(queues, int(rows["n"].sum()), has_queue)
+    return out
 
 
 def _entities(level: str, org: pd.DataFrame | None, df: pd.DataFrame, key: str) -> list[Any]:
@@ -399,13 +455,14 @@ def _finish(g: pd.DataFrame, spec: KpiSpec, level: str, per: Period) -> pd.DataF
         "sample_size": n.astype("int64"),
         "unit": d.unit,
         "input_tables": [d.inputs] * len(g),
+        "missing_reason": pd.Series([None] * len(g), index=g.index, dtype=object),
         "_bucket": g["bucket"],
     })
 
 
 def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame(columns=["kpi_id", "params", "params_key", "entity_level", "entity_id", "period", "value",
-                                 "numerator", "denominator", "sample_size", "unit", "input_tables", "inputs"])
+                                 "numerator", "denominator", "sample_size", "unit", "input_tables", "missing_reason", "inputs"])
 
 
 def _decimal(v: float) -> Decimal | None:
@@ -425,6 +482,6 @@ def _to_values(frame: pd.DataFrame, computed_at: datetime) -> list[KpiValue]:
             kpi_id=row.kpi_id, params=dict(row.params), entity_level=row.entity_level, entity_id=row.entity_id,
             period=row.period, value=_decimal(row.value), numerator=_opt_float(row.numerator),
             denominator=_opt_float(row.denominator), sample_size=int(row.sample_size), unit=row.unit,
-            inputs=row.inputs, computed_at=computed_at,
+            inputs=row.inputs, computed_at=computed_at, missing_reason=row.missing_reason,
         ))
     return out

@@ -350,10 +350,24 @@ ORG = TableSchema(
     title_zh="组织",
 )
 
+# Optional dimension: which team / department / center owns a queue, so calls that never
+# reached an agent (abandons in the queue) count for that unit (see kaohe.metrics.attribution).
+QUEUES = TableSchema(
+    "queues",
+    (
+        _c("queue", "str"),
+        _opt("team_id", "str"),
+        _opt("department_id", "str"),
+        _opt("center_id", "str"),
+    ),
+    key=("queue",),
+    title_zh="队列归属",
+)
+
 TABLES: dict[str, TableSchema] = {
     t.name: t
     for t in (CALLS, AGENT_STATES, SCHEDULES, QA_EVALUATIONS, SURVEYS, TICKETS, CALLBACKS, CUSTOMERS,
-              FORECASTS, ATTENDANCE, TRAINING, PLANS, INCIDENTS, ORG)
+              FORECASTS, ATTENDANCE, TRAINING, PLANS, INCIDENTS, ORG, QUEUES)
 }
 
 

@@ -20,7 +20,7 @@ What it models (all in the company's local time, stored as naive UTC):
   (complaint/repair/inquiry with response, resolution, reopen, escalation), callbacks and
   visits of owned customers, customers (owners, key accounts, churn, acquisition),
   forecasts per queue and 30-minute interval, training, plans/budgets/reports for managers,
-  incidents.
+  incidents, and the ownership of each queue (the whole center).
 
 The same seed always gives the same data, whatever the chunking: every day and table draws
 from its own generator seeded by (seed, table, day).
@@ -61,7 +61,7 @@ SHIFT_SLOTS = 16
 
 _TABLE_CODE = {name: i for i, name in enumerate(
     ("org", "calls", "agent_states", "schedules", "qa_evaluations", "surveys", "tickets", "callbacks",
-     "customers", "forecasts", "attendance", "training", "plans", "incidents", "arrivals", "roster"))}
+     "customers", "forecasts", "attendance", "training", "plans", "incidents", "arrivals", "roster", "queues"))}
 
 
 @dataclass(frozen=True)
@@ -279,6 +279,11 @@ def generate_config(out: str | Path | Store, cfg: GeneratorConfig, *, overwrite:
         "plans": _plans(cfg, org, days),
         "incidents": _incidents(cfg, org, days),
     }
+    if "queues" in _store_tables():
+        # every queue is served by the whole center (agents are not split by queue)
+        small["queues"] = pa.table({"queue": pa.array(list(QUEUES)), "team_id": pa.nulls(len(QUEUES), pa.string()),
+                                    "department_id": pa.nulls(len(QUEUES), pa.string()),
+                                    "center_id": pa.array(["C01"] * len(QUEUES))})
     for t, tbl in small.items():
         store.write_table(t, tbl, source="generator", **meta)
         counts[t] = tbl.num_rows

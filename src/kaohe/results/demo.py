@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from kaohe.results import charts
 from kaohe.results.careers import position_change_warnings, promotion_candidates
@@ -50,9 +51,10 @@ from kaohe.results.sheet import SheetHeader, build_score_sheet
 from kaohe.results.sheet_pdf import write_sheet_pdf
 from kaohe.results.sheet_xlsx import write_sheet_xlsx
 from kaohe.results.tables import Column, Table, write_xlsx
+from kaohe.results.training import CompetencyAssessment, training_needs
 from kaohe.results.whatif import distribution_what_if
 from kaohe.scheme.models import RaterRole, Scheme
-from kaohe.scoring import IndicatorInput, SheetInputs, SheetResult, score_sheet
+from kaohe.scoring import SheetInputs, SheetResult, score_sheet
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,17 @@ def write_demo_outputs(
     scheme: Scheme | None = None,
     people: Sequence[Person] | None = None,
     cycle_ids: Sequence[str] = CYCLES,
+    cycle_inputs: Sequence[Sequence[SheetInputs]] | None = None,
     today: date = date(2026, 11, 23),
     sheet_count: int = 6,
 ) -> dict[str, Path]:
-    """Write the demo files; returns name → path of everything written."""
+    """Write the demo files; returns name → path of everything written.
+
+    `cycle_inputs` (one list of SheetInputs per cycle id, oldest first) replaces the
+    sample data; `people` must then hold every employee id they mention.
+    """
+    if cycle_inputs is not None and len(cycle_inputs) != len(cycle_ids):
+        raise ValueError("cycle_inputs needs one list of inputs per cycle id")
     out = Path(out_dir)
     (out / "sheets").mkdir(parents=True, exist_ok=True)
     policy = policy or load_policy()
@@ -112,16 +121,16 @@ def write_demo_outputs(
     by_id = {p.employee_id: p for p in staff}
     cycles = []
     for index, cycle_id in enumerate(cycle_ids):
-        inputs = sample_inputs(staff, index)
+        inputs = list(cycle_inputs[index]) if cycle_inputs is not None else sample_inputs(staff, index)
         cycles.append(DemoCycle(cycle_id, inputs, [score_sheet(scheme, i) for i in inputs]))
     latest = cycles[-1]
     written: dict[str, Path] = {}
 
     # Score sheets of the latest cycle.
-    for inputs, result in list(zip(latest.inputs, latest.results, strict=True))[:sheet_count]:
+    for sheet_inputs, result in list(zip(latest.inputs, latest.results, strict=True))[:sheet_count]:
         p = by_id[result.employee_id]
         sheet = build_score_sheet(scheme, result, SheetHeader(p.employee_id, p.name, p.position, p.department,
-                                                              latest.cycle_id), inputs)
+                                                              latest.cycle_id), sheet_inputs)
         written[f"sheet_xlsx_{p.employee_id}"] = out / "sheets" / f"{p.employee_id}.xlsx"
         write_sheet_xlsx(sheet, written[f"sheet_xlsx_{p.employee_id}"])
         written[f"sheet_pdf_{p.employee_id}"] = write_sheet_pdf(sheet, out / "sheets" / f"{p.employee_id}.pdf")
@@ -143,9 +152,14 @@ def write_demo_outputs(
         for i, r in enumerate(latest.results) if r.grade is not None
     ], policy)
     history = {p.employee_id: {c.cycle_id: c.results[i].grade for c in cycles} for i, p in enumerate(staff)}
-    from kaohe.results.training import training_needs
-
-    needs = training_needs(latest.results, [], policy)
+    # Competency levels (1–5): the supervisor's view of the two attitude competencies.
+    assessments = [
+        CompetencyAssessment(i.employee_id, ind, name, en, 4,
+                             min(5, max(1, int((i.values[ind].ratings or {}).get(RaterRole.SUPERVISOR) or 0) // 20)))
+        for i in latest.inputs
+        for ind, name, en in (("initiative", "主动性", "Initiative"), ("customer_focus", "以客户为中心", "Customer focus"))
+    ]
+    needs = training_needs(latest.results, assessments, policy)
     grades_now = {r.employee_id: r.grade for r in latest.results}
     previous = cycles[-2] if len(cycles) > 1 else latest
     plans = []
@@ -202,10 +216,9 @@ def write_demo_outputs(
     trend = trend_table(entries_all, list(cycle_ids), "team")
     positions = position_summary(entries_now, grades)
     ranking = employee_ranking(entries_now)
-    harder = Scheme.model_validate(_raise_qa_gate(scheme.model_dump(mode="json")))
-    what = distribution_what_if(scheme, latest.inputs, {latest.inputs[0].employee_id: {
-        "avg_acw_time": IndicatorInput(value=Decimal(30))}}, scheme_override=harder)
-    what_table = Table("假设分析：质检门槛 80→85", (Column("grade", "等级"), Column("before", "调整前人数"),
+    gate_name, harder_data = _raise_first_gate(scheme.model_dump(mode="json"))
+    what = distribution_what_if(scheme, latest.inputs, scheme_override=Scheme.model_validate(harder_data))
+    what_table = Table(f"假设分析：{gate_name}门槛提高 5", (Column("grade", "等级"), Column("before", "调整前人数"),
                                                Column("after", "调整后人数"), Column("target", "目标人数", "", "0.0")),
                        [[g.grade, g.before, g.after, g.target_count] for g in what.distribution])
     tables = [teams, depts, dist, trend, positions, ranking, what_table, quality]
@@ -220,7 +233,7 @@ def write_demo_outputs(
         Section("positions", "岗位汇总（总监视图）", positions, charts.bar_option(positions, "position", "mean", "平均分"),
                 "dashboard.xlsx"),
         Section("whatif", what_table.title, what_table, None, "dashboard.xlsx",
-                "发布前的假设分析：把质检门槛从 80 提高到 85，并假设一名员工的话后处理时间降到 30 秒。"),
+                f"发布前的假设分析：把「{gate_name}」的达标门槛提高 5，看等级分布如何变化（不保存任何数据）。"),
         Section("ranking", "员工排名", ranking, None, "dashboard.xlsx"),
         Section("quality", "指标质量分析与改进建议", quality, None, "dashboard.xlsx"),
     ]
@@ -232,9 +245,11 @@ def write_demo_outputs(
     return written
 
 
-def _raise_qa_gate(data: dict[str, object]) -> dict[str, object]:
-    for cat in data["categories"]:  # type: ignore[attr-defined]
+def _raise_first_gate(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The scheme with its first pass/fail threshold raised by 5 (the demo's what-if)."""
+    for cat in data["categories"]:
         for ind in cat["indicators"]:
-            if ind["id"] == "qa_score":
-                ind["rule"]["threshold"] = "85"
-    return data
+            if ind["rule"]["type"] == "gate":
+                ind["rule"]["threshold"] = str(Decimal(ind["rule"]["threshold"]) + 5)
+                return ind["name"]["zh"], data
+    return "（无门槛指标）", data

@@ -49,6 +49,7 @@ class AttendancePolicy(_Model):
 
     deductible: dict[str, Decimal]
     minimum_share: Decimal = Field(default=Decimal(0), ge=0, le=1)
+    labels: dict[str, str] = Field(default_factory=dict)  # kind → the column title HR uses (事假 …)
 
 
 class RangeBand(_Model):

@@ -21,7 +21,7 @@ Cell = str | int | float | Decimal | date | datetime | bool | None
 def safe_cell(value: object) -> Cell:
     """The value to write into a cell: text neutralised, other scalars as they are."""
     if value is None or isinstance(value, bool | int | float | Decimal | date | datetime):
-        return value  # type: ignore[return-value]
+        return value
     text = str(value)
     if text.startswith(FORMULA_TRIGGERS):
         return PREFIX + text

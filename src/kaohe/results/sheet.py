@@ -100,6 +100,13 @@ class ScoreSheet:
     complete: bool = True
 
 
+def _plain(value: Decimal | None) -> Decimal | None:
+    """A rating as people wrote it: 85, not 85.0000 (a database column pads the places)."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def _indicators(scheme: Scheme) -> dict[str, Indicator]:
     return {i.id: i for c in scheme.categories for i in c.indicators}
 
@@ -139,9 +146,9 @@ def build_score_sheet(
                     rule=describe_rule(ind, lang) if ind else "",
                     value=item.value,
                     unit=ind.unit if ind else "",
-                    self_rating=ratings.get(RaterRole.SELF),
-                    supervisor_rating=ratings.get(RaterRole.SUPERVISOR),
-                    reviewer_rating=ratings.get(RaterRole.REVIEWER),
+                    self_rating=_plain(ratings.get(RaterRole.SELF)),
+                    supervisor_rating=_plain(ratings.get(RaterRole.SUPERVISOR)),
+                    reviewer_rating=_plain(ratings.get(RaterRole.REVIEWER)),
                     score=item.score,
                     points=item.points,
                     note=item.trace.summary_zh if lang == "zh" else item.trace.summary_en,

@@ -88,4 +88,4 @@ def write_sheet_xlsx(sheet: ScoreSheet, target: Path | str | IO[bytes], lang: st
         row += 1
     for i, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    wb.save(target)  # type: ignore[arg-type]
+    wb.save(target)

@@ -70,7 +70,7 @@ def write_xlsx(tables: Sequence[Table], target: Path | str | IO[bytes], lang: st
             ws.append([safe_cell(note)])
         for i, col in enumerate(table.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(col.header(lang)) * 2 + 4))
-    wb.save(target)  # type: ignore[arg-type]
+    wb.save(target)
 
 
 def xlsx_bytes(tables: Sequence[Table], lang: str = "zh") -> bytes:

@@ -53,9 +53,35 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    if "--keep" not in (argv or []):
+        _start_afresh()
     summary = run_demo()
     print_summary(summary)
     return 0
+
+
+def _start_afresh() -> None:
+    """Re-running the demo on the embedded database starts from an empty one (never on PostgreSQL)."""
+    import shutil
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from kaohe.web.org.models import Company
+
+    if not Company.objects.filter(code="demo").exists():
+        return
+    if connection.vendor != "sqlite":
+        raise SystemExit("演示公司已存在；PostgreSQL 上不会自动删除数据 / the demo company exists; "
+                         "Kaohe does not wipe a PostgreSQL database")
+    db_file = Path(settings.DATABASES["default"]["NAME"])
+    connection.close()
+    db_file.unlink()
+    for folder in (Path(settings.KAOHE_EVENTS_DIR) / "demo", Path(settings.KAOHE_UPLOADS_DIR) / "demo"):
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"重建演示数据库 / recreating the demo database {db_file}")
+    call_command("migrate", verbosity=0, interactive=False)
 
 
 def run_demo(*, agents: int = AGENTS, out: Any = None) -> dict[str, Any]:
@@ -139,17 +165,6 @@ def _build_org(library: Any, records: Path) -> dict[str, Any]:
                                       hire_date=hired)
         by_gen_id[r["employee_id"]] = emp
         holders.setdefault(pos.code, emp)
-    # the generator's reporting lines: agents → their team's supervisor → manager → director
-    for emp in by_gen_id.values():
-        manager = None
-        if emp.position.code == "call_center_agent":
-            manager = Employee.objects.filter(team=emp.team, position__code="agent_supervisor").first()
-        elif emp.position.code == "customer_service_director":
-            manager = gm
-        else:
-            sup = library.position(emp.position.code).position.superior.id
-            manager = holders.get(sup)
-        Employee.objects.filter(pk=emp.pk).update(manager=manager)
     # one employee for every other library position, managers first
     n = 0
     for lp in sorted(library.positions.values(), key=lambda lp: LEVEL_RANK[lp.position.level]):
@@ -163,6 +178,17 @@ def _build_org(library: Any, records: Path) -> dict[str, Any]:
             position=positions[p.id], level=p.level, hire_date=hired,
             manager=holders.get(p.superior.id) if p.superior.id else gm)
         holders[p.id] = emp
+    # the generator's reporting lines: agents → their team's supervisor → manager → director
+    for emp in by_gen_id.values():
+        manager = None
+        if emp.position.code == "call_center_agent":
+            manager = Employee.objects.filter(team=emp.team, position__code="agent_supervisor").first()
+        elif emp.position.code == "customer_service_director":
+            manager = gm
+        else:
+            sup = library.position(emp.position.code).position.superior.id
+            manager = holders.get(sup)
+        Employee.objects.filter(pk=emp.pk).update(manager=manager)
     # demo personas: usernames that say who they are
     personas = {
         "agent": Employee.objects.filter(position__code="call_center_agent").order_by("code").first(),
@@ -245,10 +271,17 @@ def _compute(ctx: dict[str, Any], cycle: Any, rng: random.Random) -> None:
     from kaohe.scheme.models import CountsSource, KpiSource
     from kaohe.web.appraisal import services as svc
     from kaohe.web.appraisal.models import KpiValue
+    from kaohe.web.appraisal.services.calendar import UnknownCalendar
 
-    comp = svc.compute_cycle_kpis(cycle, ctx["hr"])
-    known = {(kv.employee_id, kv.kpi, kv.params_key, kv.scope): kv for kv in KpiValue.objects.filter(computation=comp)}
-    if all(kv.value is not None for kv in known.values()):
+    try:
+        comp = svc.compute_cycle_kpis(cycle, ctx["hr"])
+    except UnknownCalendar as exc:
+        # e.g. the annual cycle: its working-day KPIs reach into a year whose schedule is not published
+        ctx.setdefault("notes", []).append(f"{cycle.name}: {exc.message_zh} —— 演示改用示例数值 / demo values used")
+        comp = None
+    known = {} if comp is None else {
+        (kv.employee_id, kv.kpi, kv.params_key, kv.scope): kv for kv in KpiValue.objects.filter(computation=comp)}
+    if known and all(kv.value is not None for kv in known.values()):
         return
     from kaohe.web.appraisal.services.data import params_key
 
@@ -276,8 +309,8 @@ def _compute(ctx: dict[str, Any], cycle: Any, rng: random.Random) -> None:
         if key not in seen:
             seen.add(key)
             unique.append(v)
-    svc.record_kpi_values(cycle, ctx["hr"], unique, source="metrics+demo", batches=comp.batches,
-                          row_counts=comp.row_counts)
+    svc.record_kpi_values(cycle, ctx["hr"], unique, source="metrics+demo" if comp else "demo",
+                          batches=comp.batches if comp else [], row_counts=comp.row_counts if comp else {})
 
 
 # --- the workflow -----------------------------------------------------------------------------
@@ -336,7 +369,7 @@ def _walk(ctx: dict[str, Any], cycle: Any, rng: random.Random) -> None:
         _rate_all(sheet, "self", emp.user, rng)
         for row in svc.competency_ratings(sheet):
             svc.rate_competency(sheet, emp.user, competency=row.competency,
-                                level=min(5, row.required_level + rng.choice([-1, 0, 0, 1])))
+                                level=max(1, min(5, row.required_level + rng.choice([-1, 0, 0, 1]))))
             sheet.refresh_from_db()
         sheet = svc.submit_self_review(sheet, emp.user)
         _rate_all(sheet, "supervisor", supervisor, rng)
@@ -373,6 +406,7 @@ def _summary(ctx: dict[str, Any], cycles: list[Any], counts: dict[str, int], upl
             "library_positions": Position.objects.exclude(code="general_manager").count(),
             "records": {k: v for k, v in counts.items() if k != "org"}, "uploads": len(uploads),
             "cycles": per_cycle, "audit_events": chain.checked, "audit_ok": chain.ok,
+            "notes": ctx.get("notes", []),
             "logins": ["hr", "director", "reviewer", "supervisor", "agent", "qa", "auditor", "gm"]}
 
 
@@ -385,6 +419,8 @@ def print_summary(s: dict[str, Any]) -> None:
     for c in s["cycles"]:
         print(f"- {c['name']}: {c['sheets']} 张考核表 sheets, 状态 states {c['states']}, "
               f"完整评分 fully scored {c['complete']}, 等级 grades {c['grades']}")
+    for note in s["notes"]:
+        print(f"  注 note: {note}")
     print(f"审计事件 audit events: {s['audit_events']}, 哈希链 chain {'完好 intact' if s['audit_ok'] else '损坏 BROKEN'}")
     print(f"\n演示登录 demo logins for `make serve` (http://127.0.0.1:8000), password 密码: {DEMO_PASSWORD}")
     roles = {"hr": "绩效管理员 HR", "director": "客服总监 director", "reviewer": "审核人 reviewer (呼叫中心经理)",

@@ -106,3 +106,8 @@ class InvalidInput(KaoheError):
                  message_en: str = "The input has errors; nothing was changed") -> None:
         super().__init__(message_zh, message_en, problems=[p.as_dict() for p in report.problems])
         self.report = report
+
+    def __str__(self) -> str:
+        lines = [f"row {p.row}, {p.field}: {p.message_en}" if p.row else f"{p.field}: {p.message_en}"
+                 for p in self.report.problems[:10]]
+        return super().__str__() + "".join("\n  " + line for line in lines)

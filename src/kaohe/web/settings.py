@@ -13,6 +13,8 @@ understand: a typo in production must stop the start, not run with a default.
 | KAOHE_DB_NAME | kaohe (postgres) / <data dir>/kaohe.sqlite3 | database name or SQLite file |
 | KAOHE_DB_HOST / KAOHE_DB_PORT | 127.0.0.1 / 5432 | PostgreSQL server |
 | KAOHE_DB_USER / KAOHE_DB_PASSWORD | postgres / (none) | PostgreSQL credentials |
+| KAOHE_DB_CONN_MAX_AGE | 0 | seconds a PostgreSQL connection is kept open between requests |
+| KAOHE_SESSION_SECONDS | 28800 | session length in production (set in the hardening block below) |
 | KAOHE_TIME_ZONE | Asia/Shanghai | default company time zone, and Django's TIME_ZONE |
 """
 
@@ -298,4 +300,20 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+
+# Scheduled jobs (kaohe.web.jobs: nightly KPI recompute, deadline reminders; run by systemd timers).
+# | KAOHE_JOBS_USER | (none) | HR service account the nightly KPI recompute acts as |
+# | KAOHE_EMAIL_BACKEND | console (dev) / smtp (production) | Django email backend for reminders |
+# | KAOHE_EMAIL_HOST / _PORT / _USER / _PASSWORD / _USE_TLS, KAOHE_EMAIL_FROM | localhost / 25 / … | SMTP |
+if _has_module("kaohe.web.jobs.apps") and "kaohe.web.jobs" not in INSTALLED_APPS:
+    INSTALLED_APPS.append("kaohe.web.jobs")
+KAOHE_JOBS_USER = env_str("KAOHE_JOBS_USER", "")
+EMAIL_BACKEND = env_str("KAOHE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+                        else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("KAOHE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("KAOHE_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("KAOHE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KAOHE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KAOHE_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("KAOHE_EMAIL_FROM", "kaohe@localhost")
 # ==== end of hardening ====

@@ -22,7 +22,8 @@ def _loaded() -> tuple[list[Any], list[Scheme]]:
     from kaohe.library import default_library
 
     lib = default_library()
-    return [lp.position for lp in lib.positions.values()], list(lib.schemes())
+    return ([lp.position for lp in lib.positions.values()],
+            [s for lp in lib.positions.values() for s in lp.schemes])
 
 
 @contextmanager

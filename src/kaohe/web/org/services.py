@@ -182,7 +182,10 @@ def import_employees(company: Company, actor: Any, path: Path | str) -> Employee
         for _, r in parsed:
             user = None
             if r["username"]:
-                user, _ = users.objects.get_or_create(username=r["username"])
+                user, new_user = users.objects.get_or_create(username=r["username"])
+                if new_user:  # HR sets or resets the password separately; nobody logs in with a blank one
+                    user.set_unusable_password()
+                    user.save(update_fields=["password"])
             defaults = {"name": r["name"], "department": r["department"], "team": r["team"],
                         "position": r["position"], "level": r["level"], "hire_date": r["hire_date"],
                         "leave_date": r["leave_date"]}
@@ -225,3 +228,38 @@ def assign_role(actor: Any, user: Any, role: str, *, company: Company, scope: st
            company_id=company.pk)
     forget_cached_roles(user)
     return ra
+
+
+def import_workdays(company: Company, actor: Any, rows: list[dict[str, Any]]) -> int:
+    """Working-day overrides: a company's own exceptions, or a year's statutory schedule HR imports
+    before the calendar package has it. Rows: {"date": "2027-01-01", "kind": "holiday" | "workday",
+    "note": …}. Every bad row is reported; nothing is written then. Returns the number stored."""
+    from kaohe.web.org.models import WorkdayOverride
+
+    require(actor, "manage_org", company)
+    report = ValidationReport()
+    clean: dict[dt.date, tuple[bool, str]] = {}
+    for n, row in enumerate(rows, start=1):
+        report.rows_read += 1
+        try:
+            day = _date(row.get("date"))
+        except ValueError:
+            day = None
+        if day is None:
+            report.add("date", "日期格式须为 YYYY-MM-DD", "Dates are written YYYY-MM-DD", row=n, value=row.get("date"))
+        kind = str(row.get("kind", "")).strip()
+        if kind not in ("holiday", "workday"):
+            report.add("kind", "类型须为 holiday 或 workday", "kind must be holiday or workday", row=n, value=kind)
+        if day is not None and day in clean:
+            report.add("date", "日期重复", "The date appears twice", row=n, value=day)
+        if day is not None and kind in ("holiday", "workday"):
+            clean[day] = (kind == "workday", str(row.get("note", ""))[:200])
+    if not report.ok:
+        raise InvalidInput(report)
+    with transaction.atomic():
+        for day, (is_workday, note) in clean.items():
+            WorkdayOverride.objects.update_or_create(company=company, date=day,
+                                                     defaults={"is_workday": is_workday, "note": note})
+        record(actor, "org.import_workdays", company, after={str(d): v[0] for d, v in sorted(clean.items())},
+               company_id=company.pk)
+    return len(clean)

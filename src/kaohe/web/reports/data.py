@@ -58,11 +58,16 @@ def sheet_result_from_json(data: dict[str, Any]) -> SheetResult:
 
 
 def sheet_link(sheet: Sheet) -> str:
-    """The UI's sheet page (with its KPI drill-down) when the UI is installed, else ours."""
+    """Our score-sheet page (book layout, Excel and PDF); from there each KPI value drills down."""
+    return reverse("reports:sheet", args=[sheet.pk])
+
+
+def workflow_link(sheet: Sheet) -> str | None:
+    """The sheet in the UI's workflow pages, when the UI is installed."""
     try:
-        return reverse("ui:sheet_detail", args=[sheet.pk])
+        return reverse("ui:sheet", args=[sheet.pk])
     except NoReverseMatch:
-        return reverse("reports:sheet", args=[sheet.pk])
+        return None
 
 
 def kpi_link(sheet: Sheet, indicator_id: str) -> str | None:
@@ -82,13 +87,22 @@ def scored_sheets(user: Any, cycle: Cycle) -> list[Sheet]:
     )
 
 
+def stored_total(sheet: Sheet) -> Decimal | None:
+    """The current total at the scheme's own number of places (the column keeps four)."""
+    total = sheet.current_score.total if sheet.current_score else None
+    if total is None:
+        return None
+    places = int((sheet.scheme.content.get("rounding") or {}).get("places", 2))
+    return total.quantize(Decimal(1).scaleb(-places))
+
+
 def entries_for(sheets: list[Sheet]) -> list[ResultEntry]:
     return [
         ResultEntry(
             employee_id=s.employee.code, name=s.employee.name,
             team=s.employee.team.name if s.employee.team else "—", department=s.employee.department.name,
             position=s.employee.position.name_zh, cycle_id=s.cycle.label,
-            total=s.current_score.total, grade=s.current_score.grade or None, sheet_url=sheet_link(s),
+            total=stored_total(s), grade=s.current_score.grade or None, sheet_url=sheet_link(s),
         )
         for s in sheets
         if s.current_score is not None
@@ -133,3 +147,23 @@ def quality_inputs(sheets: list[Sheet]) -> tuple[list[SheetResult], list[Quality
                                        rater__isnull=False).exclude(role="self").select_related("rater")
     ]
     return results, ratings
+
+
+CSAT_KPIS = ("csat_score100", "csat_top2", "csat_mean")  # the first one the cycle has is used
+
+
+def csat_by_employee(cycle: Cycle, sheets: list[Sheet]) -> dict[str, Decimal]:
+    """Customer satisfaction per employee from the cycle's current KPI computation (may be empty)."""
+    from kaohe.web.appraisal.models import KpiValue
+    from kaohe.web.appraisal.services.data import current_computation
+
+    comp = current_computation(cycle)
+    if comp is None:
+        return {}
+    ids = [s.employee_id for s in sheets]
+    for kpi in CSAT_KPIS:
+        values = {kv.employee.code: kv.value for kv in KpiValue.objects.filter(
+            computation=comp, kpi=kpi, scope="self", employee_id__in=ids, value__isnull=False).select_related("employee")}
+        if values:
+            return values
+    return {}

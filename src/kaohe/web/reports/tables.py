@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from kaohe.results import charts
+from kaohe.results.careers import CareerFlag, position_change_warnings, promotion_candidates
 from kaohe.results.charts import Option
+from kaohe.results.plans import plans_needed
 from kaohe.results.policy import load_policy
 from kaohe.results.quality import quality_report
 from kaohe.results.reports import (
@@ -17,10 +20,13 @@ from kaohe.results.reports import (
     trend_table,
 )
 from kaohe.results.tables import Column, Table
+from kaohe.results.training import CompetencyAssessment, training_needs
 from kaohe.web.appraisal.models import Cycle
 from kaohe.web.reports import data
 
-TABLE_KEYS = ("teams", "departments", "distribution", "trend", "positions", "ranking", "quality")
+TABLE_KEYS = ("teams", "departments", "distribution", "trend", "positions", "ranking", "quality",
+              "promotion", "position_change", "improvement", "training")
+APPLICATION_KEYS = ("promotion", "position_change", "improvement", "training")
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,60 @@ class Report:
     links: list[str] | None = None  # per row, for the ranking (the drill-down to each sheet)
 
 
+def _flags(title: str, flags: list[CareerFlag], names: dict[str, str]) -> Table:
+    return Table(title, (
+        Column("employee_id", "工号", "Employee ID"), Column("name", "姓名", "Name"),
+        Column("cycles", "周期", "Cycles"), Column("grades", "等级", "Grades"), Column("message", "说明", "Message"),
+    ), [[f.employee_id, names.get(f.employee_id, ""), "、".join(f.cycles), "、".join(f.grades), f.message_zh]
+        for f in flags])
+
+
+def application_reports(user: Any, cycle: Cycle, only: str | None = None) -> list[Report]:
+    """Applying the cycle's results: promotion, position-change warnings, plans needed, training needs."""
+    policy = load_policy()
+    sheets = data.scored_sheets(user, cycle)
+    names = {s.employee.code: s.employee.name for s in sheets}
+    out: list[Report] = []
+    if only in (None, "promotion", "position_change"):
+        cycles = data.trend_cycles(cycle)
+        history: dict[str, dict[str, str | None]] = {}
+        for c in cycles:
+            for s in (sheets if c.pk == cycle.pk else data.scored_sheets(user, c)):
+                history.setdefault(s.employee.code, {})[c.label] = s.current_score.grade or None
+        labels = [c.label for c in cycles]
+        if only in (None, "promotion"):
+            out.append(Report("promotion", "晋升资格 Promotion eligibility",
+                              _flags("晋升资格", promotion_candidates(history, labels, policy), names), None))
+        if only in (None, "position_change"):
+            out.append(Report("position_change", "调岗预警 Position-change warnings",
+                              _flags("调岗预警", position_change_warnings(history, labels, policy), names), None))
+    if only in (None, "improvement"):
+        grades = {s.employee.code: s.current_score.grade or None for s in sheets}
+        needed = plans_needed(grades, policy)
+        out.append(Report("improvement", "需要改进计划 Improvement plans needed", Table("需要改进计划", (
+            Column("employee_id", "工号", "Employee ID"), Column("name", "姓名", "Name"),
+            Column("grade", "等级", "Grade"), Column("days", "计划期限（天）", "Plan days"),
+        ), [[e, names[e], grades[e], policy.improvement.plan_days] for e in needed]), None))
+    if only in (None, "training"):
+        results, _ = data.quality_inputs(sheets)
+        assessments = [
+            CompetencyAssessment(s.employee.code, cr.competency, cr.name_zh, "", cr.required_level,
+                                 cr.supervisor_level)
+            for s in sheets for cr in s.competency_ratings.all() if cr.supervisor_level is not None
+        ]
+        needs = training_needs(results, assessments, policy)
+        out.append(Report("training", "培训需求 Training needs", Table("培训需求", (
+            Column("employee_id", "工号", "Employee ID"), Column("name", "姓名", "Name"),
+            Column("source", "来源", "Source"), Column("item", "指标/素质", "Indicator / competency"),
+            Column("measure", "得分率/差距", "Share / gap", "0.00"), Column("courses", "建议课程", "Courses"),
+        ), [[n.employee_id, names.get(n.employee_id, ""), "弱项指标" if n.source == "indicator" else "素质差距",
+             n.name_zh, n.measure.quantize(Decimal("0.01")), "、".join(n.courses)] for n in needs]), None))
+    return out
+
+
 def cycle_reports(user: Any, cycle: Cycle, only: str | None = None) -> list[Report]:
+    if only in APPLICATION_KEYS:
+        return application_reports(user, cycle, only)
     sheets = data.scored_sheets(user, cycle)
     entries = data.entries_for(sheets)
     grades, target = data.grades_and_target(cycle, sheets)
@@ -68,7 +127,7 @@ def cycle_reports(user: Any, cycle: Cycle, only: str | None = None) -> list[Repo
         out.append(Report("ranking", "员工排名 Employee ranking", t, None, [by_code.get(str(r[1]), "") for r in t.rows]))
     if want("quality"):
         results, ratings = data.quality_inputs(sheets)
-        findings = quality_report(results, ratings, load_policy())
+        findings = quality_report(results, ratings, load_policy(), data.csat_by_employee(cycle, sheets))
         t = Table("指标质量分析", (
             Column("kind", "类型", "Kind"), Column("subject", "对象", "Subject"), Column("count", "样本数", "N"),
             Column("finding", "发现", "Finding"), Column("advice_zh", "建议", "Advice (zh)"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -14,19 +16,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
+from kaohe.results.pay import PayError, payroll
+from kaohe.results.pay_import import Employee as PayEmployee
+from kaohe.results.pay_import import PayImportError, read_pay_inputs
+from kaohe.results.payroll_export import payroll_table
+from kaohe.results.policy import load_policy
 from kaohe.results.sheet import SheetHeader, build_score_sheet
 from kaohe.results.sheet_pdf import sheet_pdf_bytes
 from kaohe.results.sheet_xlsx import write_sheet_xlsx
-from kaohe.results.tables import xlsx_bytes
+from kaohe.results.tables import csv_text, xlsx_bytes
 from kaohe.results.whatif import distribution_what_if
-from kaohe.scheme.models import Scheme
+from kaohe.scheme.models import CountsSource, KpiSource, Scheme
 from kaohe.scoring import IndicatorInput
 from kaohe.web.appraisal.models import Cycle, Sheet
 from kaohe.web.appraisal.services.scoring import build_inputs
-from kaohe.web.errors import KaoheError
-from kaohe.web.permissions import can, require
+from kaohe.web.errors import Forbidden, KaoheError
+from kaohe.web.permissions import can, org_roles, require
 from kaohe.web.reports import data
-from kaohe.web.reports.tables import TABLE_KEYS, cycle_reports
+from kaohe.web.reports.tables import TABLE_KEYS, application_reports, cycle_reports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -200,24 +207,24 @@ def _score_sheet_for(request: HttpRequest, sheet_id: int) -> tuple[Sheet, Any]:
     header = SheetHeader(emp.code, emp.name, emp.position.name_zh, emp.department.name, sheet.cycle.label)
     doc = build_score_sheet(scheme, result, header, build_inputs(sheet, scheme), lang)
     # A calibrated or appeal-adjusted version changes the total and grade, not the items.
-    doc = type(doc)(**{**doc.__dict__, "total": sheet.current_score.total, "grade": sheet.current_score.grade or None})
+    doc = dataclasses.replace(doc, total=data.stored_total(sheet), grade=sheet.current_score.grade or None)
     return sheet, doc
 
 
 @refusals
 def sheet_page(request: HttpRequest, sheet_id: int) -> HttpResponse:
     sheet, doc = _score_sheet_for(request, sheet_id)
-    items = [i.id for c in sheet.scheme.scheme().categories for i in c.indicators]
+    # Only values computed from operational records have records to drill into.
+    items = [i.id for c in sheet.scheme.scheme().categories for i in c.indicators
+             if isinstance(i.source, KpiSource | CountsSource)]
     links = {ind: data.kpi_link(sheet, ind) for ind in items} if can(request.user, "view_kpi_records", sheet) else {}
     rows = [{"row": row, "link": links.get(row.indicator_id) if row.indicator_id else None} for row in doc.rows]
     return render(request, "reports/sheet.html", {"base_template": _base_template(), "sheet": sheet, "doc": doc,
-                                                  "rows": rows})
+                                                  "rows": rows, "workflow_link": data.workflow_link(sheet)})
 
 
 @refusals
 def sheet_xlsx(request: HttpRequest, sheet_id: int) -> HttpResponse:
-    import io
-
     sheet, doc = _score_sheet_for(request, sheet_id)
     buf = io.BytesIO()
     write_sheet_xlsx(doc, buf, "en" if (get_language() or "").startswith("en") else "zh")
@@ -229,3 +236,48 @@ def sheet_pdf(request: HttpRequest, sheet_id: int) -> HttpResponse:
     sheet, doc = _score_sheet_for(request, sheet_id)
     pdf = sheet_pdf_bytes(doc, "en" if (get_language() or "").startswith("en") else "zh")
     return _download(pdf, f"kaohe-{sheet.cycle.label}-{sheet.employee.code}.pdf", "application/pdf")
+
+
+@refusals
+def results_application(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Promotion, position-change warnings, plans needed, training needs; and the payroll file (HR).
+
+    The payroll needs what Kaohe does not hold (each person's base and attendance): HR
+    uploads it as a file, gets every bad cell listed at once, or the payroll back.
+    """
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    reports = application_reports(request.user, cycle)
+    may_pay = "hr" in org_roles(request.user, cycle, "view_reports")
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if not may_pay:
+            raise Forbidden("只有绩效管理员可以生成工资表", "Only HR may produce the payroll file")
+        upload = request.FILES.get("file")
+        if upload is None:
+            problems.append("请选择文件 / Choose a file")
+        else:
+            policy = load_policy()
+            sheets = data.scored_sheets(request.user, cycle)
+            employees = {s.employee.code: PayEmployee(s.employee.name, s.current_score.grade or None,
+                                                      s.employee.department.name, s.employee.position.name_zh)
+                         for s in sheets}
+            schemes = {s.employee.code: s.scheme.scheme() for s in sheets}
+            try:
+                lines = payroll(read_pay_inputs(upload.read(), upload.name or "", policy, employees), policy, schemes)
+            except PayImportError as exc:
+                problems.extend(str(p) for p in exc.problems)
+            except PayError as exc:
+                problems.extend(exc.problems)
+            else:
+                table = payroll_table(lines)
+                if request.POST.get("format") == "csv":
+                    return _download(("\ufeff" + csv_text(table)).encode("utf-8"), f"payroll-{cycle.label}.csv",
+                                     "text/csv; charset=utf-8")
+                return _download(xlsx_bytes([table]), f"payroll-{cycle.label}.xlsx")
+        status = 422
+    return render(request, "reports/application.html", {
+        "base_template": _base_template(), "cycle": cycle, "may_pay": may_pay, "problems": problems,
+        "reports": [{"r": r, "rows": _rows(r)} for r in reports],
+        "kinds": load_policy().attendance.labels,
+    }, status=status)

@@ -13,13 +13,22 @@ from django.utils.translation import gettext_lazy as _
 MAX_TEXT = 4000
 
 
+class DateInput(forms.DateInput):
+    """An HTML date picker: the value must be ISO (YYYY-MM-DD) whatever the UI language."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), required=False, max_length=64)
     actor = forms.CharField(label=_("Who"), required=False, max_length=200)
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def clean(self) -> dict:
         data = super().clean()
@@ -88,7 +97,7 @@ class CalibrationForm(forms.Form):
 
 class InterviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
     strengths = forms.CharField(label=_("Strengths"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
     gaps = forms.CharField(label=_("Gaps"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
     improvement_plan = forms.CharField(label=_("Improvement plan"), max_length=MAX_TEXT,
@@ -186,8 +195,8 @@ class OpenCycleForm(forms.Form):
     label = forms.RegexField(label=_("Period label"), regex=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
                              help_text=_("2026-10 for a month, 2026-Q4 for a quarter, 2026 for a year"),
                              error_messages={"invalid": _("Write 2026-10, 2026-Q4 or 2026.")})
-    start = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("First day"), widget=DateInput())
+    end = forms.DateField(label=_("Last day"), widget=DateInput())
     name = forms.CharField(label=_("Name"), required=False, max_length=200)
 
     def __init__(self, *args, companies: list, **kwargs) -> None:

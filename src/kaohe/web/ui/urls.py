@@ -30,6 +30,7 @@ urlpatterns = [
     path("sheets/<int:pk>/rate/", ratings.supervisor_rating, name="supervisor_rating"),
     path("review/", team.review_queue, name="review_queue"),
     path("sheets/<int:pk>/review/", team.review_sheet, name="review_sheet"),
+    path("sheets/<int:pk>/review-rating/", ratings.reviewer_rating, name="reviewer_rating"),
     # HR
     path("hr/", cycles.hr_home, name="hr_home"),
     path("cycles/", cycles.cycle_list, name="cycle_list"),

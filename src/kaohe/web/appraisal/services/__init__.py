@@ -21,6 +21,7 @@ from kaohe.web.appraisal.services.ratings import (
     request_ratings,
     submit_rating,
 )
+from kaohe.web.appraisal.services.records import RecordsPage, kpi_records
 from kaohe.web.appraisal.services.scoring import (
     GradeDistribution,
     GradeRow,
@@ -49,7 +50,7 @@ from kaohe.web.appraisal.services.workflow import (
 )
 
 __all__ = [
-    "GradeDistribution", "GradeRow", "ManualItem", "PeerFeedback", "acknowledge_result", "acknowledge_targets",
+    "GradeDistribution", "GradeRow", "ManualItem", "PeerFeedback", "RecordsPage", "kpi_records", "acknowledge_result", "acknowledge_targets",
     "approve", "assign_re_reviewer", "calibrate", "close_sheet", "competency_gaps", "competency_ratings",
     "compute_cycle_kpis", "confirm_interview", "confirm_upload", "current_computation", "cycle_progress",
     "file_appeal", "grade_distribution", "kpi_provenance", "kpi_values_for", "manual_items", "open_cycle",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -19,6 +20,9 @@ from kaohe.web.audit.services import record
 from kaohe.web.errors import InvalidInput, ValidationReport
 from kaohe.web.org.models import Employee, Position
 from kaohe.web.permissions import require, visible_sheets
+
+LABEL_PATTERNS = {"monthly": r"\d{4}-(0[1-9]|1[0-2])", "quarterly": r"\d{4}-Q[1-4]", "annual": r"\d{4}"}
+LABEL_EXAMPLES = {"monthly": "2026-10", "quarterly": "2026-Q4", "annual": "2026"}
 
 
 def snapshot_scheme(scheme: Scheme, actor: Any = None) -> SchemeSnapshot:
@@ -53,8 +57,12 @@ def open_cycle(company: Any, actor: Any, *, period: str, label: str, start: dt.d
         report.add("period", f"周期类型 {period} 无效", f"Unknown period {period}", value=period)
     if end < start:
         report.add("end", "结束日期早于开始日期", "The end is before the start", value=end)
-    if Cycle.objects.filter(company=company, period=period, label=label).exists():
-        report.add("label", f"考核周期 {label} 已存在", f"A {period} cycle {label} already exists", value=label)
+    if Cycle.objects.filter(company=company, label=label).exists():
+        report.add("label", f"考核周期 {label} 已存在", f"A cycle {label} already exists", value=label)
+    elif period in LABEL_PATTERNS and not re.fullmatch(LABEL_PATTERNS[period], label):
+        # the label is also the period the metrics layer computes over
+        report.add("label", f"{period} 周期的标识应形如 {LABEL_EXAMPLES[period]}",
+                   f"A {period} cycle is labelled like {LABEL_EXAMPLES[period]}", value=label)
     employees = Employee.objects.filter(company=company, hire_date__lte=end).filter(
         Q(leave_date__isnull=True) | Q(leave_date__gte=start)).select_related("position")
     if positions:

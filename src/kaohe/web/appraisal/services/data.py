@@ -167,6 +167,17 @@ def _requested_specs(cycle: Cycle) -> dict[tuple[str, str], tuple[str, dict[str,
     return found
 
 
+def company_calendar(company: Any):  # type: ignore[no-untyped-def]
+    """The statutory calendar with the company's own working-day overrides on top."""
+    from kaohe.metrics.calendar import WorkCalendar
+    from kaohe.web.org.models import WorkdayOverride
+
+    cal = WorkCalendar()
+    for day, is_workday in WorkdayOverride.objects.filter(company=company).values_list("date", "is_workday"):
+        cal.set_override(day, is_workday)
+    return cal
+
+
 def _led_entity(emp: Employee, scope: str, company: Any) -> str | None:
     """Whose figure an employee is rated on for a team / department / center scope."""
     if scope == "center":
@@ -181,7 +192,9 @@ def _led_entity(emp: Employee, scope: str, company: Any) -> str | None:
 
 def compute_cycle_kpis(cycle: Cycle, actor: Any) -> KpiComputation:
     """Compute every KPI the cycle's schemes use, for every employee, from the event store."""
+    from kaohe.metrics.calendar import CalendarNotLoaded
     from kaohe.metrics.compute import compute_kpis
+    from kaohe.web.appraisal.services.calendar import UnknownCalendar
 
     require(actor, "compute_kpis", cycle)
     company = cycle.company
@@ -190,8 +203,18 @@ def compute_cycle_kpis(cycle: Cycle, actor: Any) -> KpiComputation:
     wanted = _requested_specs(cycle)
     levels = {"self": "agent", "team": "team", "department": "department", "center": "center"}
     scopes = set().union(*(s for _, _, s in wanted.values())) if wanted else set()
-    values = compute_kpis(str(store.root), [(k, p) for k, p, _ in wanted.values()], cycle.label,
-                          [levels[s] for s in sorted(scopes)] or ["agent"], tz=company.time_zone)
+    try:
+        values = compute_kpis(str(store.root), [(k, p) for k, p, _ in wanted.values()], cycle.label,
+                              [levels[s] for s in sorted(scopes)] or ["agent"], tz=company.time_zone,
+                              calendar=company_calendar(company),
+                              # a table nobody uploaded yields missing values (None), which the
+                              # sheets then report per their scheme's missing-value policy
+                              missing_tables="missing")
+    except CalendarNotLoaded as exc:
+        raise UnknownCalendar(
+            f"尚未载入 {exc.year} 年的法定节假日安排，无法计算按工作日统计的指标；请绩效管理员导入该年的节假日与调休工作日",
+            f"No statutory holiday schedule is loaded for {exc.year}; KPIs counted in working days cannot be "
+            f"computed until HR imports that year's holidays and make-up workdays", year=exc.year) from None
     by_entity: dict[tuple[str, str, str, str], Any] = {}
     batches: set[str] = set()
     row_counts: dict[str, int] = {}

@@ -81,3 +81,11 @@ def bilingual(obj: object, field: str) -> str:
 @register.filter
 def get_item(mapping: dict, key: str) -> object:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def person(user: object) -> str:
+    """A user's full name, else their login name; a dash for nobody."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]

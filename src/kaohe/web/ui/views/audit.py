@@ -9,7 +9,8 @@ from django.shortcuts import render
 
 from kaohe.web.audit.models import AuditEvent
 from kaohe.web.errors import Forbidden
-from kaohe.web.org.models import RoleAssignment
+from kaohe.web.org.models import Company
+from kaohe.web.permissions import can
 
 from ..forms import AuditFilterForm
 from ..refusals import page
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 
 
 def _auditor_companies(user) -> list[int]:  # type: ignore[no-untyped-def]
-    ids = list(RoleAssignment.objects.filter(user=user, role="auditor").values_list("company_id", flat=True))
+    ids = [c.pk for c in Company.objects.all() if can(user, "view_audit", c)]
     if not ids:
         raise Forbidden("只有审计人员可以查看审计记录。", "Only auditors can read the audit trail.")
     return ids

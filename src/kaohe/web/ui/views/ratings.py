@@ -20,7 +20,11 @@ from ._common import load_sheet, message_of, one_change, put_on_form
 ROLES = {
     "self": ("rate_self", svc.submit_self_review),
     "supervisor": ("rate_supervisor", svc.submit_supervisor_review),
+    "reviewer": ("rate_reviewer", None),  # the reviewer rates, then approves on the review page
 }
+SUBMIT_LABELS = {"self": lambda: _("Save and submit the self-review"),
+                 "supervisor": lambda: _("Save and submit to the reviewer"),
+                 "reviewer": lambda: _("Save my rating")}
 
 
 def _items(request: HttpRequest, sheet: Sheet, role: str) -> list[dict]:
@@ -51,7 +55,7 @@ def _save(request: HttpRequest, sheet: Sheet, role: str, form: RatingsForm, subm
                 sheet.refresh_from_db()  # each rating moves the version on; the first one checked ours
             svc.submit_rating(sheet, request.user, role=role, indicator=indicator, score=value,
                               comment=comments[indicator], expected_version=version if i == 0 else None)
-        if submit:
+        if submit and ROLES[role][1] is not None:
             sheet.refresh_from_db()
             ROLES[role][1](sheet, request.user, expected_version=None if form.items else version)
 
@@ -77,11 +81,10 @@ def rating_page(request: HttpRequest, pk: int, role: str) -> HttpResponse:
                 "Your entries are kept below; the values saved now are shown next to each field."))
         else:
             messages.success(request, _("Submitted.") if submit else _("Saved."))
-            return redirect("ui:sheet", pk=sheet.pk)
+            return redirect("ui:review_sheet" if role == "reviewer" else "ui:sheet", pk=sheet.pk)
     return render(request, "ui/sheets/ratings.html", {
         "sheet": sheet, "form": form, "role": role, "saved": saved,
-        "submit_label": _("Save and submit the self-review") if role == "self"
-        else _("Save and submit to the reviewer")})
+        "submit_label": SUBMIT_LABELS[role]()})
 
 
 def _with_version(request: HttpRequest, version: int):  # type: ignore[no-untyped-def]
@@ -98,3 +101,8 @@ def self_rating(request: HttpRequest, pk: int) -> HttpResponse:
 @page
 def supervisor_rating(request: HttpRequest, pk: int) -> HttpResponse:
     return rating_page(request, pk, "supervisor")
+
+
+@page
+def reviewer_rating(request: HttpRequest, pk: int) -> HttpResponse:
+    return rating_page(request, pk, "reviewer")

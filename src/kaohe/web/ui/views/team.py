@@ -38,6 +38,8 @@ def my_team(request: HttpRequest) -> HttpResponse:
 
 @page
 def review_queue(request: HttpRequest) -> HttpResponse:
+    if "reviewer" not in roles_of(request.user):
+        raise Forbidden("只有审核人有审批页面", "Only reviewers have an approvals page")
     waiting = [s for s in visible_sheets(request.user).filter(state=SheetState.REVIEWER_APPROVAL)
                .select_related("employee__position") if can(request.user, "approve", s)]
     return render(request, "ui/team/review_queue.html", {"rows": _rows(request, waiting)})
@@ -66,4 +68,6 @@ def review_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ui/team/review.html", {
         "sheet": sheet, "form": form, "categories": sheetview.scored_categories(sheet),
         "may_approve": can(request.user, "approve", sheet),
+        "may_rate": can(request.user, "rate_reviewer", sheet) and any(
+            "reviewer" in m.roles for m in svc.manual_items(sheet)),
         "may_return": can(request.user, "return_to_supervisor", sheet)})
