@@ -202,7 +202,7 @@ def _uploads_dir(code: str) -> Path:
 def backup(dest: str | Path, company: str | None = None) -> BackupSummary:
     """Write one archive of a company (or of every company when `company` is None)."""
     from django.contrib.auth import get_user_model
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from kaohe.web.org.models import Company
 
@@ -216,8 +216,14 @@ def backup(dest: str | Path, company: str | None = None) -> BackupSummary:
     with tempfile.TemporaryDirectory(prefix="kaohe-backup-") as tmp:
         stage = Path(tmp)
         (stage / "db").mkdir()
-        # one consistent snapshot of the rows (REPEATABLE READ on PostgreSQL inside the transaction)
+        # one consistent snapshot of all rows: on PostgreSQL the transaction runs at REPEATABLE READ
+        # (READ COMMITTED would let a save between two queries tear the picture); SQLite's one
+        # writer at a time gives the same inside a transaction
+        outer = connection.in_atomic_block
         with transaction.atomic():
+            if connection.vendor == "postgresql" and not outer:
+                with connection.cursor() as cur:
+                    cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             chunks: list[tuple[str, list[Any]]] = []
             users: set[int] = set()
             for label, select in _selectors():

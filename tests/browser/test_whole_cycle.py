@@ -5,13 +5,12 @@ their own browser context and do their part: targets acknowledged, ratings, appr
 (after one return with a reason), calibration, publish, interview, acknowledgement,
 appeal and an adjustment. Screenshots of each step land in test-artifacts/screenshots/.
 
-Data the pages do not enter (the KPI value, the QA score and the three peer ratings)
-is put in through the same services the QA and rating pages use.
+The QA officer and three colleagues (360) rate on their own page. The KPI value and the
+request for peer ratings come in through the services (the upload and KPI computation
+path has its own test).
 """
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -58,13 +57,20 @@ def actors(browser: Browser, live_server):  # type: ignore[no-untyped-def]
     team.close()
 
 
-def _data_from_other_pages(org, sheet) -> None:  # type: ignore[no-untyped-def]
+def _kpi_value_and_peer_requests(org, sheet) -> None:  # type: ignore[no-untyped-def]
     svc.record_kpi_values(sheet.cycle, org.hr, [{"employee": "A001", "kpi": "csat_top2", "value": "92",
                                                  "sample_size": 40}])
-    svc.submit_rating(fresh(sheet), org.qa, role="qa", indicator="qa_score", score=Decimal(85))
     svc.request_ratings(fresh(sheet), org.supervisor, role="peer", raters=[org.peer1, org.peer2, org.peer3])
-    for user, score in ((org.peer1, 80), (org.peer2, 90), (org.peer3, 70)):
-        svc.submit_rating(fresh(sheet), user, role="peer", indicator="peer_feedback", score=Decimal(score))
+
+
+def _rate_from_requests(actors, name: str, role: str, field: str, score: str, shot=None) -> None:  # type: ignore[no-untyped-def]
+    page = actors.go(name, "/ratings/")
+    page.click(f"tr[data-employee=A001][data-role={role}] a.button")
+    page.fill(f"input[name={field}]", score)
+    if shot:
+        shot(page, f"{name}-rates-{role}")
+    page.click("button[name=submit]")
+    expect(page.get_by_test_id("rating-requests")).to_be_visible()
 
 
 def _state(page: Page) -> str:
@@ -90,9 +96,14 @@ def test_a_whole_cycle_through_the_pages(actors, org, sheet, shot):  # type: ign
     expect(agent.get_by_test_id("sheet")).to_have_attribute("data-state", SheetState.TARGETS_ACKNOWLEDGED)
     assert fresh(sheet).letter.acknowledged_by == org.agent
 
-    # HR starts the self-reviews; KPI, QA and peer data come in.
+    # HR starts the self-reviews; the KPI value comes in; QA and three colleagues rate on their page.
     actors.go("hr", cycle_url).click("button[data-step=start_self_review]")
-    _data_from_other_pages(org, sheet)
+    expect(actors("hr").locator("tr[data-state=self_review] td.num")).to_have_text("1")  # only A001 acknowledged
+    _kpi_value_and_peer_requests(org, sheet)
+    _rate_from_requests(actors, "qa", "qa", "score_qa_score", "85", shot)
+    for name, score in (("peer1", "80"), ("peer2", "90"), ("peer3", "70")):
+        _rate_from_requests(actors, name, "peer", "score_peer_feedback", score, shot if name == "peer1" else None)
+    assert svc.peer_feedback(fresh(sheet), org.agent).shown
 
     # The agent rates themself and submits.
     agent = actors.go("agent", sheet_url + "self-rating/")

@@ -152,3 +152,32 @@ def test_a_generated_month_no_longer_shows_a_zero_center_abandon_rate(tmp_path):
     for k in ("abandon_rate", "service_level"):
         assert got[(k, "center")] == got[(k, "company")], k
     assert got[("abandon_rate", "center")][0] > 0
+
+
+def test_a_queues_file_goes_through_the_importer_and_is_used(tmp_path):
+    from kaohe.metrics.ingest import import_file
+    from kaohe.metrics.store import Store
+
+    store = Store(tmp_path / "store")
+    for name, rows in (("calls", CALLS), ("org", ORG)):
+        store.write_table(name, to_arrow(name, rows), source="test")
+    f = tmp_path / "queues.csv"
+    f.write_text("queue,team_id,department_id,center_id\nQ1,t1,,\n", encoding="utf-8")
+    assert import_file(f, store, table="queues").ok
+    vals = compute_kpis(str(store.root), ["abandon_rate"], "2026-10", level="team")
+    assert next(v for v in vals if v.entity_id == "t1").value == Decimal("14.285714")
+
+
+def test_a_kpi_over_a_table_not_loaded_is_missing_at_every_level_with_the_table_named(tmp_path):
+    # as the web app computes a cycle: a data directory, several levels, missing tables allowed
+    for name, rows in (("calls", CALLS), ("org", ORG)):
+        (tmp_path / name).mkdir()
+        pq.write_table(to_arrow(name, rows), tmp_path / name / "batch-1.parquet")
+    vals = compute_kpis(str(tmp_path), ["forecast_mape", "seat_utilisation", "abandon_rate"], "2026-10",
+                        ["agent", "center", "department", "team"], missing_tables="missing")
+    fc = [v for v in vals if v.kpi_id == "forecast_mape"]
+    assert {v.entity_level for v in fc} == {"agent", "team", "department", "center"}
+    assert all(v.value is None and v.sample_size == 0 and "'forecasts'" in v.missing_reason for v in fc)
+    assert all(v.value is None and "'agent_states'" in v.missing_reason for v in vals if v.kpi_id == "seat_utilisation")
+    c1 = next(v for v in vals if v.kpi_id == "abandon_rate" and v.entity_id == "c1")
+    assert (c1.value, c1.missing_reason) == (Decimal("11.111111"), None)

@@ -18,7 +18,7 @@ TEAM = {o["employee_id"]: o["team_id"] for o in ORG}
 START = datetime(2026, 9, 30, 16)  # 1 Oct 00:00 in Shanghai
 END = datetime(2026, 10, 31, 16)
 
-call_st = st.fixed_dictionaries({
+CALL_FIELDS = {
     "agent_id": st.sampled_from(["a1", "a2", "a3"]),
     "offset_s": st.integers(min_value=-3 * 3600, max_value=31 * 86400 + 3 * 3600),  # also just outside October
     "direction": st.sampled_from(["in", "out"]),
@@ -27,7 +27,8 @@ call_st = st.fixed_dictionaries({
     "talk": st.integers(min_value=0, max_value=900),
     "hold": st.integers(min_value=0, max_value=60),
     "acw": st.integers(min_value=0, max_value=120),
-})
+}
+call_st = st.fixed_dictionaries(CALL_FIELDS)
 
 
 def to_row(i, c):
@@ -83,5 +84,36 @@ def test_agent_and_team_values_match_the_reference(calls):
     for key, value in want.items():
         assert got[key] == value, key
     for key, value in got.items():  # everything else is missing, never 0
+        if key not in want:
+            assert value is None, key
+
+
+QUEUE_OWNER = {"q1": "t2"}  # q2 has no owner: its agentless calls reach the center only
+
+placed_call_st = st.fixed_dictionaries({
+    **CALL_FIELDS,
+    "agent_id": st.sampled_from(["a1", "a2", "a3", None]),
+    "queue": st.sampled_from(["q1", "q2"]),
+})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(placed_call_st, min_size=1, max_size=40))
+def test_calls_without_an_agent_are_placed_by_their_queue_as_the_reference_says(calls):
+    rows = [{**to_row(i, c), "agent_id": c["agent_id"], "queue": c["queue"]} for i, c in enumerate(calls)]
+    queues = [{"queue": q, "team_id": t} for q, t in QUEUE_OWNER.items()]
+    src = duckdb_backend(tables={"calls": rows, "org": ORG, "queues": queues})
+    values = compute_kpis(src, ["aht", "service_level", "abandon_rate"], "2026-10", level=["team", "center"],
+                          provenance=False)
+    got = {(v.kpi_id, v.entity_id): v.value for v in values}
+
+    def team(r):
+        return TEAM[r["agent_id"]] if r["agent_id"] else QUEUE_OWNER.get(r["queue"], "nobody")
+
+    want = {**reference(rows, team), **reference(rows, lambda r: "c1")}
+    want = {k: v for k, v in want.items() if k[1] != "nobody"}
+    for key, value in want.items():
+        assert got[key] == value, key
+    for key, value in got.items():
         if key not in want:
             assert value is None, key

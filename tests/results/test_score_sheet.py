@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
 
+from kaohe.library.describe import describe_rule as library_words
 from kaohe.results.sample import sample_inputs, sample_people, sample_scheme
 from kaohe.results.sheet import COLUMNS, SheetHeader, build_score_sheet
 from kaohe.results.sheet_pdf import write_sheet_pdf
@@ -39,7 +40,8 @@ def test_the_sheet_lists_each_category_then_its_indicators(scored):
         expected.extend(i.name.zh for i in cat.indicators)
     assert names == expected
     talk = next(r for r in sheet.rows if r.indicator == "平均通话时间")
-    assert talk.rule == "40–180秒 得 100 分，低于下限每2秒扣 10 分，高于上限每2秒扣 10 分"
+    ind = next(i for c in scheme.categories for i in c.indicators if i.id == "avg_talk_time")
+    assert talk.rule == library_words(ind.rule, ind.unit) and "40–180" in talk.rule
     assert talk.standard == "40秒≤x≤180秒"
 
 

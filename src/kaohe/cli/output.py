@@ -11,6 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from kaohe.results.safe import safe_cell
 from kaohe.scoring import SheetResult
 
 from .values import EmployeeRow
@@ -105,13 +106,6 @@ def results_json(results: Sequence[tuple[EmployeeRow, SheetResult]]) -> str:
     """Decimals are written as strings so that no reader turns them into floats."""
     payload = [{"name": row.name, **_jsonable(result)} for row, result in results]
     return json.dumps(payload, ensure_ascii=False, indent=2)
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula is prefixed with a quote; numbers stay numbers."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def write_xlsx(results: Sequence[tuple[EmployeeRow, SheetResult]], path: Path) -> None:

@@ -30,6 +30,7 @@ from kaohe.library.describe import (
     n,
 )
 from kaohe.library.loader import Library, LibraryPosition
+from kaohe.results.safe import safe_cell
 from kaohe.scheme.models import Grading, Scheme
 from kaohe.scheme.position import DIMENSION_NAMES, GUIDANCE_MODULE_NAMES
 
@@ -59,12 +60,12 @@ class _Writer:
         self.row = 1
 
     def title(self, text: str) -> None:
-        self.ws.cell(self.row, 1, text).font = Font(bold=True, size=14)
+        self.ws.cell(self.row, 1, safe_cell(text)).font = Font(bold=True, size=14)
         self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=NCOLS)
         self.row += 2
 
     def section(self, text: str) -> None:
-        cell = self.ws.cell(self.row, 1, text)
+        cell = self.ws.cell(self.row, 1, safe_cell(text))
         cell.font = Font(bold=True, color="FFFFFF")
         for col in range(1, NCOLS + 1):
             self.ws.cell(self.row, col).fill = SECTION_FILL
@@ -79,9 +80,9 @@ class _Writer:
 
     def pair(self, label: str, value: str) -> None:
         """A label in column A and a value spread over B–F (position info, letter)."""
-        self.ws.cell(self.row, 1, label).font = Font(bold=True)
+        self.ws.cell(self.row, 1, safe_cell(label)).font = Font(bold=True)
         self.ws.cell(self.row, 1).fill = HEAD_FILL
-        self.ws.cell(self.row, 2, value)
+        self.ws.cell(self.row, 2, safe_cell(value))
         for col in range(1, NCOLS + 1):
             self.ws.cell(self.row, col).border = BOX
             self.ws.cell(self.row, col).alignment = WRAP
@@ -97,7 +98,7 @@ class _Writer:
 
     def _cells(self, values: Sequence[str], head: bool = False) -> None:
         for col, value in enumerate(values, start=1):
-            cell = self.ws.cell(self.row, col, value)
+            cell = self.ws.cell(self.row, col, safe_cell(value))
             cell.alignment = WRAP
             cell.border = BOX
             if head:
@@ -250,8 +251,8 @@ def export_xlsx(library: Library, path: Path | str, positions: Sequence[str] | N
     for entry in entries:
         title = sheet_title(entry)
         p = entry.position
-        contents.append([p.department.name.zh, p.name.zh, LEVEL_ZH[p.level.value],
-                         "、".join(s.name.zh for s in entry.schemes), title])
+        contents.append([safe_cell(v) for v in (p.department.name.zh, p.name.zh, LEVEL_ZH[p.level.value],
+                                                 "、".join(s.name.zh for s in entry.schemes), title)])
         link = contents.cell(contents.max_row, 5)
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{title}'!A1", display=title)
         link.font = Font(color="0563C1", underline="single")

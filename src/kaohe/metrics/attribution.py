@@ -64,9 +64,9 @@ class Attribution:
         where = f"(队列 / queues: {', '.join(queues)})" if queues else ""
         return (
             f"{what_zh}{where}共 {sample} 条样本无法归入任何中心:组织表有 {self.centers} 个中心,"
-            f"且没有 queues 表把这些队列映射到中心;请导入 queues 表(queue → team/department/center)。 "
+            f"且 queues 表没有把这些队列映射到中心;请导入 queues 表(queue → team/department/center)。 "
             f"{sample} sampled {what_en}{where} cannot be placed in a center: the org has {self.centers} "
-            f"centers and no queues table maps these queues; load a queues table (queue → team/department/center)."
+            f"centers and no queues row maps these queues to a center; load a queues table (queue → team/department/center)."
         )
 
 

@@ -135,7 +135,7 @@ def _build_org(library: Any, records: Path) -> dict[str, Any]:
         p = lp.position
         positions[p.id] = Position.objects.create(code=p.id, name_zh=p.name.zh, name_en=p.name.en, level=p.level)
     gm_position = Position.objects.create(code="general_manager", name_zh="总经理", name_en="General manager",
-                                          level="director")
+                                          level="director", external=True)
     root = Department.objects.create(company=company, code="center", name="客服中心")
     depts: dict[str, Any] = {}
     for lp in library.positions.values():

@@ -316,4 +316,13 @@ EMAIL_HOST_USER = env_str("KAOHE_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("KAOHE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("KAOHE_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("KAOHE_EMAIL_FROM", "kaohe@localhost")
+
+# Errors of requests go to stderr (the journal under systemd): with DEBUG off and no ADMINS,
+# Django would otherwise drop the traceback of a 500 silently.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "loggers": {"django": {"handlers": ["stderr"], "level": "WARNING"}},
+}
 # ==== end of hardening ====

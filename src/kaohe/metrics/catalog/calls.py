@@ -6,7 +6,9 @@ Conventions (documented in docs/kpi-catalog.md):
 - handled = ``outcome == 'answered'`` in either direction (seed 002 counts inbound and
   outbound talk alike); queue KPIs (service level, ASA, abandons) use inbound calls;
 - offered = answered + abandoned inbound calls (``other`` outcomes are neither);
-- an abandon is *short* when the caller hung up within ``short_abandon_s`` of being offered.
+- an abandon is *short* when the caller hung up within ``short_abandon_s`` of being offered;
+- a call that never reached an agent has no agent: team, department and center figures
+  place it by the owner of its queue (see kaohe.metrics.attribution).
 """
 
 from __future__ import annotations
@@ -115,6 +117,12 @@ def fcr_build(ctx: BuildContext, p: dict[str, Any]) -> ir.Table:
     )
 
 
+# Queue KPIs count calls no agent took; where those go is the queue attribution rule.
+_QUEUE_NOTE_ZH = "未接通到座席的放弃呼叫按队列归属计入班组、部门、中心(见“未到座席的呼叫归属”)。"
+_QUEUE_NOTE_EN = ("Abandons that never reached an agent count for the team, department and center that own "
+                  "the queue (see queue attribution).")
+
+
 def _reg(**kw: Any) -> None:
     kw.setdefault("inputs", CALLS)
     if "parts" in kw:
@@ -169,6 +177,7 @@ _reg(
     formula="count(answered ∧ wait ≤ threshold_s) / count(counted offered) × 100; counted offered: "
     "exclude_short = offered − short abandons, exclude = answered only, count_as_miss = all offered",
     sample_zh="计入的呼入数", sample_en="counted offered calls", scale=100.0, parts=service_level_parts,
+    notes_zh=_QUEUE_NOTE_ZH, notes_en=_QUEUE_NOTE_EN,
     params=(
         Param("threshold_s", "float", 20.0, min=0, doc_zh="接起阈值(秒)", doc_en="answer threshold (s)"),
         Param("abandon_treatment", "str", "exclude_short", choices=("exclude_short", "exclude", "count_as_miss"),
@@ -187,6 +196,7 @@ _reg(
     definition_zh="呼入中客户挂断的比例,不计短放弃。", definition_en="Share of offered calls abandoned, short abandons left out.",
     formula="count(abandoned, wait ≥ short_abandon_s) / count(offered − short abandons) × 100",
     sample_zh="呼入数(不含短放弃)", sample_en="offered calls without short abandons", scale=100.0, parts=abandon_parts,
+    notes_zh=_QUEUE_NOTE_ZH, notes_en=_QUEUE_NOTE_EN,
     params=(Param("short_abandon_s", "float", 5.0, min=0, doc_zh="短放弃阈值(秒)", doc_en="short-abandon threshold (s)"),),
 )
 _reg(

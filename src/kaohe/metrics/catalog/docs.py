@@ -40,7 +40,18 @@ HEADER_ZH = """# KPI 目录 / KPI catalog
 - **呼叫**:接通(`outcome = answered`)含呼入与呼出(表9-26 平均通话时间口径);服务水平、平均应答速度、呼损率只看呼入;
   呼入量 = 接通 + 放弃(`other` 不计);进线后 `short_abandon_s` 秒内挂断为短放弃。
   被转接的呼叫计入转接率;客户在转接后再次来电,按重复来电计入首次解决率。
-  座席层面只能看到分配到座席的放弃呼叫;队列中放弃、没有座席的呼叫计入全公司与队列层级。
+- **未到座席的呼叫归属(队列归属规则)**:在队列中放弃、从未接通到座席的呼叫没有 `agent_id`,
+  但它们属于服务水平、呼损率等队列指标的分母。归属规则如下:
+  1. 有座席(且座席在组织表中)的记录按座席汇总:接通的呼叫永远计入接听座席所在的班组、部门、中心;
+  2. 没有座席的记录按其队列归属:可选的 `queues` 维度表(`queue → team_id / department_id / center_id`)
+     指明队列归哪个单位;只填了班组时,部门与中心按组织表推出(该班组所属部门、该部门所属中心);
+  3. 没有队列映射时,在**中心**层级:组织表只有一个中心,则全部记录归该中心(中心数字与全公司一致);
+     组织表有多个中心,则受影响的中心指标值记为缺失,并在 `missing_reason` 中说明原因(哪些队列无法归属),
+     而不是悄悄丢掉这些呼叫;不受影响的指标(如平均处理时长、平均应答速度)照常计算;
+  4. 没有队列映射时,**班组、部门**层级只含其成员的记录:放弃呼叫只有在队列映射到该班组或部门时才计入。
+     若班组主管的考核指标是班组服务水平或呼损率,请导入 `queues` 表;
+  5. 全公司(`company`)与队列(`queue`)层级始终包含全部记录。
+  同一规则适用于其他没有员工归属的记录(如没有座席的满意度问卷、没有负责人的工单):按上述第 3 条计入唯一的中心。
 - **首次解决率**:有客户标识的接通呼入,若同一客户在 `window_days` 天内(自本次进线时间起)没有再次来电(含放弃)则为已解决;
   窗口可越过期末。
 - **有效工作率与占用率**:均取自座席状态。有效工作率 = (通话 + 话后处理) ÷ 签入时长(除 `logout` 外的全部状态);
@@ -95,8 +106,25 @@ HEADER_EN = """## English
 - **Calls**: handled (`outcome = answered`) counts inbound and outbound (as table 9-26 does for talk time);
   service level, ASA and abandon rate use inbound calls; offered = answered + abandoned (`other` is neither);
   an abandon within `short_abandon_s` of the offer is short. A customer calling back after a transfer is a
-  repeat contact for FCR. At agent level only abandons routed to an agent are seen; queue abandons without an
-  agent count at the company and queue levels.
+  repeat contact for FCR.
+- **Calls that never reached an agent (queue attribution)**: a caller who hangs up in the queue leaves a call
+  with no `agent_id`, yet it belongs in the denominator of service level and abandon rate. Such rows are placed
+  as follows:
+  1. rows of an agent listed in the org roll up by the agent: an answered call always counts for the team,
+     department and center of the agent who took it;
+  2. rows without an agent are placed by their queue: the optional `queues` dimension
+     (`queue → team_id / department_id / center_id`) names the owning unit; when only a team is given, its
+     department and center are taken from the org;
+  3. without a queue mapping, at **center** level: if the org has one center, every row belongs to it (the
+     center figure equals the company figure); if it has several, the center values those rows would change are
+     reported missing with a `missing_reason` naming the queues, instead of silently leaving the calls out;
+     values they do not change (AHT, ASA) are computed as usual;
+  4. without a queue mapping, **team and department** figures hold their members' rows only: abandons count for
+     a team or department only where a queue is mapped to it. Load a `queues` table when a supervisor is rated
+     on the team's service level or abandon rate;
+  5. the `company` and `queue` levels always count every row.
+  Other rows without an employee (a survey with no agent, a ticket with no owner) follow rule 3: they count for
+  the only center.
 - **FCR**: a handled inbound call with a known customer is resolved when the customer does not call again
   (abandoned calls included) within `window_days` of this call's offer time; the window may run past the period.
 - **Effective work rate and occupancy** both come from agent states: effective work rate = (talk + ACW) /

@@ -58,7 +58,7 @@ def check_positions_in_library(app_configs, **kwargs):  # type: ignore[no-untype
     from kaohe.web.org.models import Position
 
     try:
-        used = set(Position.objects.filter(employees__isnull=False).values_list("code", flat=True).distinct())
+        used = set(Position.objects.filter(employees__isnull=False, external=False).values_list("code", flat=True).distinct())
         known = {p.id for p in library_bridge.positions()}
     except (DatabaseError, Exception):  # noqa: BLE001 - an unloadable library is reported by check_library
         return []

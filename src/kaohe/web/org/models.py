@@ -99,6 +99,8 @@ class Position(models.Model):
     name_zh = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200, blank=True)
     level = models.CharField(max_length=16, choices=Level.choices)
+    # a job outside the library (e.g. the general manager a director reports to): not appraised here
+    external = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["code"]

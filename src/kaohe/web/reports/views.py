@@ -14,8 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 
+from kaohe.results import plans as rules_plans
 from kaohe.results.pay import PayError, payroll
 from kaohe.results.pay_import import Employee as PayEmployee
 from kaohe.results.pay_import import PayImportError, read_pay_inputs
@@ -30,9 +32,11 @@ from kaohe.scheme.models import CountsSource, KpiSource, Scheme
 from kaohe.scoring import IndicatorInput
 from kaohe.web.appraisal.models import Cycle, Sheet
 from kaohe.web.appraisal.services.scoring import build_inputs
-from kaohe.web.errors import Forbidden, KaoheError
+from kaohe.web.errors import Forbidden, InvalidInput, KaoheError
 from kaohe.web.permissions import can, org_roles, require
 from kaohe.web.reports import data
+from kaohe.web.reports import plans as plan_services
+from kaohe.web.reports.models import ImprovementPlan, PlanItem
 from kaohe.web.reports.tables import TABLE_KEYS, application_reports, cycle_reports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -280,4 +284,49 @@ def results_application(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "base_template": _base_template(), "cycle": cycle, "may_pay": may_pay, "problems": problems,
         "reports": [{"r": r, "rows": _rows(r)} for r in reports],
         "kinds": load_policy().attendance.labels,
+    }, status=status)
+
+
+@refusals
+def plans_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Improvement plans of a cycle: open one for a C/D sheet, move items along, close with the next grade."""
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    require(request.user, "view_team", cycle)
+    today = timezone.localdate()
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "open":
+                sheet = get_object_or_404(Sheet, pk=request.POST.get("sheet"), cycle=cycle)
+                rows = list(zip(request.POST.getlist("item_action"), request.POST.getlist("item_owner"),
+                                request.POST.getlist("item_due"), strict=False))
+                plan_services.open_plan(sheet, request.user, goal=request.POST.get("goal", ""), items=rows,
+                                        today=today)
+            elif action == "item":
+                item = get_object_or_404(PlanItem, pk=request.POST.get("item"), plan__sheet__cycle=cycle)
+                plan_services.set_item_status(item, request.user, request.POST.get("status", ""), today)
+            elif action == "close":
+                plan = get_object_or_404(ImprovementPlan, pk=request.POST.get("plan"), sheet__cycle=cycle)
+                plan_services.close_plan(plan, request.user, today)
+            else:
+                raise Http404(action)
+            return redirect("reports:plans", cycle_id=cycle.pk)
+        except InvalidInput as exc:
+            problems = [f"{p.field}{f'（第 {p.row} 行）' if p.row else ''}：{p.message_zh} / {p.message_en}"
+                        for p in exc.report.problems]
+            status = 422
+    plans, candidates = plan_services.cycle_plans(request.user, cycle)
+    policy = load_policy()
+    shown = []
+    for plan in plans:
+        pure = plan_services.as_rules(plan)
+        shown.append({"plan": plan, "state": rules_plans.plan_state(pure, today, policy),
+                      "overdue": {o.item_id for o in rules_plans.overdue_items([pure], today)},
+                      "may_edit": plan_services.may_edit(request.user, plan.sheet)})
+    return render(request, "reports/plans.html", {
+        "base_template": _base_template(), "cycle": cycle, "plans": shown, "problems": problems,
+        "candidates": [s for s in candidates if plan_services.may_edit(request.user, s)],
+        "statuses": PlanItem.Status.choices, "item_rows": range(3),
     }, status=status)

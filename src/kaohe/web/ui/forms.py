@@ -60,6 +60,13 @@ class RatingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
+            if item.get("counts"):  # a count item: the rater enters how often each thing happened
+                for name in item["counts"]:
+                    self.fields[f"count_{item['id']}__{name}"] = forms.IntegerField(
+                        label=f"{item['label']} · {name}", min_value=0, max_value=100000)
+                self.fields[f"comment_{item['id']}"] = forms.CharField(
+                    label=_("Comment"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
+                continue
             self.fields[f"score_{item['id']}"] = forms.DecimalField(
                 label=item["label"], min_value=Decimal(item.get("min", 0)), max_value=Decimal(item.get("max", 100)),
                 decimal_places=2, max_digits=6, required=item.get("required", True),
@@ -70,11 +77,21 @@ class RatingsForm(forms.Form):
     def ratings(self) -> dict[str, Decimal | None]:
         return {item["id"]: self.cleaned_data.get(f"score_{item['id']}") for item in self.items}
 
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {item["id"]: {name: self.cleaned_data[f"count_{item['id']}__{name}"] for name in item["counts"]}
+                for item in self.items if item.get("counts")}
+
     def comments(self) -> dict[str, str]:
         return {item["id"]: self.cleaned_data.get(f"comment_{item['id']}", "") for item in self.items}
 
     def rows(self) -> list[tuple]:
-        return [(item, self[f"score_{item['id']}"], self[f"comment_{item['id']}"]) for item in self.items]
+        """(item, its input fields, its comment field) per item, for the template."""
+        rows = []
+        for item in self.items:
+            names = [f"count_{item['id']}__{n}" for n in item["counts"]] if item.get("counts") \
+                else [f"score_{item['id']}"]
+            rows.append((item, [self[n] for n in names], self[f"comment_{item['id']}"]))
+        return rows
 
 
 class CalibrationForm(forms.Form):

@@ -31,6 +31,9 @@ urlpatterns = [
     path("review/", team.review_queue, name="review_queue"),
     path("sheets/<int:pk>/review/", team.review_sheet, name="review_sheet"),
     path("sheets/<int:pk>/review-rating/", ratings.reviewer_rating, name="reviewer_rating"),
+    # 360 raters, internal customers and QA officers
+    path("ratings/", ratings.rating_requests, name="rating_requests"),
+    path("sheets/<int:pk>/rate/<slug:role>/", ratings.other_rating, name="other_rating"),
     # HR
     path("hr/", cycles.hr_home, name="hr_home"),
     path("cycles/", cycles.cycle_list, name="cycle_list"),

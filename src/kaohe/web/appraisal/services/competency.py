@@ -45,12 +45,12 @@ def rate_competency(sheet: Sheet, actor: Any, *, competency: str, level: int, co
     assert row is not None
     field = "self_level" if side == "self" else "supervisor_level"
     with transaction.atomic():
+        save_sheet(sheet, expected_version)  # first: locks the sheet row (no lost update)
         before = getattr(row, field)
         setattr(row, field, level)
         if comment:
             row.comment = comment
         row.save()
-        save_sheet(sheet, expected_version)
         audit_sheet(actor, "competency.rate", sheet, before={"competency": competency, field: before},
                     after={"competency": competency, field: level})
     return row

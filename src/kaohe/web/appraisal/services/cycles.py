@@ -64,7 +64,8 @@ def open_cycle(company: Any, actor: Any, *, period: str, label: str, start: dt.d
         report.add("label", f"{period} 周期的标识应形如 {LABEL_EXAMPLES[period]}",
                    f"A {period} cycle is labelled like {LABEL_EXAMPLES[period]}", value=label)
     employees = Employee.objects.filter(company=company, hire_date__lte=end).filter(
-        Q(leave_date__isnull=True) | Q(leave_date__gte=start)).select_related("position")
+        Q(leave_date__isnull=True) | Q(leave_date__gte=start)).exclude(position__external=True).select_related(
+        "position")
     if positions:
         employees = employees.filter(position__in=positions)
     chosen: list[tuple[Employee, Scheme]] = []

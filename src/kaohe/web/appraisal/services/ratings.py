@@ -109,6 +109,8 @@ def submit_rating(sheet: Sheet, actor: Any, *, role: str, indicator: str, score:
         raise InvalidInput(report)
     rater = None if role in SINGLE_RATER_ROLES else actor
     with transaction.atomic():
+        # the version check comes first: it locks the sheet row, so a concurrent save waits, then is refused
+        save_sheet(sheet, expected_version)
         existing = Rating.objects.filter(sheet=sheet, indicator=indicator, role=role, rater=rater).first()
         if existing is None and role in SINGLE_RATER_ROLES:
             existing = Rating.objects.filter(sheet=sheet, indicator=indicator, role=role).first()
@@ -122,7 +124,6 @@ def submit_rating(sheet: Sheet, actor: Any, *, role: str, indicator: str, score:
         existing.comment = comment
         existing.submitted_at = timezone.now()
         existing.save()
-        save_sheet(sheet, expected_version)
         # peer ratings stay anonymous in the trail shown to the employee: the rater id is not in before/after
         audit_sheet(actor, "rating.submit", sheet, before=before,
                     after={"indicator": indicator, "role": role, "score": value, "counts": existing.counts})

@@ -118,11 +118,13 @@ def score_sheet(sheet: Sheet, actor: Any, *, expected_version: int | None = None
     result = _score_fn()(scheme, build_inputs(sheet, scheme))
     with transaction.atomic():
         before = _version_summary(sheet.current_score)
+        sheet = save_sheet(sheet, expected_version)  # first: locks the sheet row (no lost update)
         version = ScoreVersion.objects.create(
             sheet=sheet, number=_next_number(sheet), kind=ScoreVersion.Kind.COMPUTED, total=result.total,
             grade=result.grade or "", complete=result.complete, result=to_json(result),
             kpi_computation=current_computation(sheet.cycle), created_by=actor)
-        sheet = save_sheet(sheet, expected_version, current_score=version)
+        Sheet.objects.filter(pk=sheet.pk).update(current_score=version)
+        sheet.current_score = version
         audit_sheet(actor, "score.compute", sheet, before=before, after=_version_summary(version))
     return sheet
 
@@ -179,9 +181,10 @@ def calibrate(sheet: Sheet, actor: Any, *, reason: str, total: Any = None, grade
     """HR or a manager adjusts the grade or score during calibration, with a reason."""
     require(actor, "calibrate", sheet)
     with transaction.atomic():
+        sheet = save_sheet(sheet, expected_version)  # first: locks the sheet row (no lost update)
         version = add_adjusted_version(sheet, actor, kind=ScoreVersion.Kind.CALIBRATION, total=total, grade=grade,
                                        reason=reason)
-        save_sheet(sheet, expected_version, current_score=version)
+        Sheet.objects.filter(pk=sheet.pk).update(current_score=version)
     return version
 
 

@@ -41,12 +41,13 @@ def set_targets(sheet: Sheet, actor: Any, *, expected_version: int | None = None
 
     require(actor, "set_targets", sheet)
     with transaction.atomic():
+        sheet = transition(sheet, "set_targets", actor, expected_version=expected_version)
         title, content = build_letter(sheet)
         ResponsibilityLetter.objects.update_or_create(
             sheet=sheet, defaults={"title": title, "content": content, "issued_by": actor,
                                    "issued_at": timezone.now(), "acknowledged_at": None,
                                    "acknowledged_by": None})
-        return transition(sheet, "set_targets", actor, expected_version=expected_version)
+        return sheet
 
 
 def acknowledge_targets(sheet: Sheet, actor: Any, *, expected_version: int | None = None) -> Sheet:
@@ -54,8 +55,9 @@ def acknowledge_targets(sheet: Sheet, actor: Any, *, expected_version: int | Non
     require(actor, "acknowledge_targets", sheet)
     now = timezone.now()
     with transaction.atomic():
+        sheet = transition(sheet, "acknowledge_targets", actor, expected_version=expected_version)
         ResponsibilityLetter.objects.filter(sheet=sheet).update(acknowledged_at=now, acknowledged_by=actor)
-        return transition(sheet, "acknowledge_targets", actor, expected_version=expected_version)
+        return sheet
 
 
 def start_self_review(sheet: Sheet, actor: Any, *, expected_version: int | None = None) -> Sheet:
@@ -108,11 +110,11 @@ def record_interview(sheet: Sheet, actor: Any, *, held_on: dt.date, strengths: s
     if not report.ok:
         raise InvalidInput(report)
     with transaction.atomic():
+        save_sheet(sheet, expected_version)  # first: locks the sheet row (no lost update)
         interview, _ = Interview.objects.update_or_create(
             sheet=sheet, defaults={"held_on": held_on, "strengths": strengths, "gaps": gaps,
                                    "improvement_plan": improvement_plan, "recorded_by": actor,
                                    "supervisor_confirmed_at": timezone.now(), "employee_confirmed_at": None})
-        save_sheet(sheet, expected_version)
         audit_sheet(actor, "interview.record", sheet, after={"held_on": held_on, "strengths": strengths,
                                                              "gaps": gaps, "improvement_plan": improvement_plan})
     return interview
@@ -125,8 +127,9 @@ def confirm_interview(sheet: Sheet, actor: Any, *, expected_version: int | None 
     if interview is None or interview.supervisor_confirmed_at is None:
         raise IllegalTransition("考核人尚未记录面谈", "The supervisor has not recorded the interview yet")
     with transaction.atomic():
+        sheet = transition(sheet, "complete_interview", actor, expected_version=expected_version)
         Interview.objects.filter(pk=interview.pk).update(employee_confirmed_at=timezone.now())
-        return transition(sheet, "complete_interview", actor, expected_version=expected_version)
+        return sheet
 
 
 def acknowledge_result(sheet: Sheet, actor: Any, *, expected_version: int | None = None) -> Sheet:
@@ -208,14 +211,14 @@ def resolve_appeal(appeal: Appeal, actor: Any, *, decision: str, adjusted_total:
     from kaohe.web.appraisal.services.scoring import add_adjusted_version
 
     sheet = appeal.sheet
+    require(actor, "resolve_appeal", sheet)  # before the transition: it ends the re-reviewer's relation
     with transaction.atomic():
         new_version: ScoreVersion | None = None
+        sheet = transition(sheet, "resolve_appeal", actor, reason=decision, expected_version=expected_version)
         if adjusted_total is not None or adjusted_grade:
-            require(actor, "resolve_appeal", sheet)
             new_version = add_adjusted_version(sheet, actor, kind=ScoreVersion.Kind.APPEAL, total=adjusted_total,
                                                grade=adjusted_grade, reason=decision)
-        transition(sheet, "resolve_appeal", actor, reason=decision, expected_version=expected_version,
-                   **({"current_score": new_version} if new_version else {}))
+            Sheet.objects.filter(pk=sheet.pk).update(current_score=new_version)
         Appeal.objects.filter(pk=appeal.pk).update(
             outcome=Appeal.Outcome.ADJUSTED if new_version else Appeal.Outcome.UPHELD, decision=decision,
             resolved_at=timezone.now(), score_after=new_version)

@@ -20,6 +20,7 @@ NAV = [
     ("ui:my_appraisal", _("My appraisal"), {"employee"}),
     ("ui:my_team", _("My team"), {"supervisor"}),
     ("ui:review_queue", _("Approvals"), {"reviewer"}),
+    ("ui:rating_requests", _("Ratings to give"), {"employee", "qa"}),
     ("ui:hr_home", _("HR"), {"hr"}),
     ("ui:cycle_list", _("Cycle progress"), {"hr", "director"}),
     ("ui:appeal_list", _("Appeals"), {"employee", "hr", "supervisor", "reviewer"}),

@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 
 from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import Rating, Sheet
-from kaohe.web.errors import InvalidInput, StaleObject
+from kaohe.web.appraisal.workflow import ACTION_STATES
+from kaohe.web.errors import Forbidden, InvalidInput, StaleObject
+from kaohe.web.permissions import can
 
 from ..forms import RatingsForm
 from ..refusals import page
+from ..roles import roles_of
 from ._common import load_sheet, message_of, one_change, put_on_form
 
 # role → (permission to rate, workflow step that hands the sheet on, title)
@@ -21,16 +24,23 @@ ROLES = {
     "self": ("rate_self", svc.submit_self_review),
     "supervisor": ("rate_supervisor", svc.submit_supervisor_review),
     "reviewer": ("rate_reviewer", None),  # the reviewer rates, then approves on the review page
+    # 360 raters and QA only rate; they do not move the sheet along
+    "peer": ("rate_peer", None),
+    "customer": ("rate_customer", None),
+    "qa": ("rate_qa", None),
 }
+# Where each rater goes back to after saving.
+BACK = {"self": "ui:sheet", "supervisor": "ui:sheet", "reviewer": "ui:review_sheet"}
 SUBMIT_LABELS = {"self": lambda: _("Save and submit the self-review"),
                  "supervisor": lambda: _("Save and submit to the reviewer"),
-                 "reviewer": lambda: _("Save my rating")}
+                 "reviewer": lambda: _("Save my rating"), "peer": lambda: _("Save my rating"),
+                 "customer": lambda: _("Save my rating"), "qa": lambda: _("Save my rating")}
 
 
 def _items(request: HttpRequest, sheet: Sheet, role: str) -> list[dict]:
     en = request.LANGUAGE_CODE.startswith("en")
     return [{"id": m.indicator, "label": (m.name_en or m.name_zh) if en else m.name_zh,
-             "min": m.min, "max": m.max, "help": f"{m.min}–{m.max}"}
+             "min": m.min, "max": m.max, "help": f"{m.min}–{m.max}", "counts": list(m.counts)}
             for m in svc.manual_items(sheet) if role in m.roles]
 
 
@@ -43,6 +53,8 @@ def _initial(saved: dict[str, Rating], sheet: Sheet) -> dict:
     for indicator, r in saved.items():
         initial[f"score_{indicator}"] = r.score
         initial[f"comment_{indicator}"] = r.comment
+        for name, n in (r.counts or {}).items():
+            initial[f"count_{indicator}__{name}"] = n
     return initial
 
 
@@ -54,7 +66,8 @@ def _save(request: HttpRequest, sheet: Sheet, role: str, form: RatingsForm, subm
             if i:
                 sheet.refresh_from_db()  # each rating moves the version on; the first one checked ours
             svc.submit_rating(sheet, request.user, role=role, indicator=indicator, score=value,
-                              comment=comments[indicator], expected_version=version if i == 0 else None)
+                              counts=form.counts().get(indicator), comment=comments[indicator],
+                              expected_version=version if i == 0 else None)
         if submit and ROLES[role][1] is not None:
             sheet.refresh_from_db()
             ROLES[role][1](sheet, request.user, expected_version=None if form.items else version)
@@ -81,9 +94,11 @@ def rating_page(request: HttpRequest, pk: int, role: str) -> HttpResponse:
                 "Your entries are kept below; the values saved now are shown next to each field."))
         else:
             messages.success(request, _("Submitted.") if submit else _("Saved."))
-            return redirect("ui:review_sheet" if role == "reviewer" else "ui:sheet", pk=sheet.pk)
+            if role in BACK:
+                return redirect(BACK[role], pk=sheet.pk)
+            return redirect("ui:rating_requests")
     return render(request, "ui/sheets/ratings.html", {
-        "sheet": sheet, "form": form, "role": role, "saved": saved,
+        "sheet": sheet, "form": form, "role": role, "saved": saved, "back": BACK.get(role),
         "submit_label": SUBMIT_LABELS[role]()})
 
 
@@ -106,3 +121,33 @@ def supervisor_rating(request: HttpRequest, pk: int) -> HttpResponse:
 @page
 def reviewer_rating(request: HttpRequest, pk: int) -> HttpResponse:
     return rating_page(request, pk, "reviewer")
+
+
+@page
+def other_rating(request: HttpRequest, pk: int, role: str) -> HttpResponse:
+    """A 360 rater's, an internal customer's or a QA officer's rating of one sheet."""
+    if role not in ("peer", "customer", "qa"):
+        raise Forbidden("没有这种评分", "There is no such rating")
+    return rating_page(request, pk, role)
+
+
+@page
+def rating_requests(request: HttpRequest) -> HttpResponse:
+    """What the user is asked to rate: open 360 requests, and for QA officers every sheet open to QA scores."""
+    tasks = [{"sheet": r.sheet, "role": r.role, "indicator": r.indicator, "deadline": r.deadline}
+             for r in svc.pending_ratings(request.user)]
+    seen = {(t["sheet"].pk, t["role"]) for t in tasks}
+    if "qa" in roles_of(request.user):
+        open_to_qa = Sheet.objects.filter(state__in=ACTION_STATES["rate_qa"]).select_related("employee", "cycle")
+        for sheet in open_to_qa:
+            if (sheet.pk, "qa") in seen or not can(request.user, "rate_qa", sheet):
+                continue
+            items = [m for m in svc.manual_items(sheet) if "qa" in m.roles]
+            if items:
+                done = Rating.objects.filter(sheet=sheet, role="qa", submitted_at__isnull=False).exists()
+                tasks.append({"sheet": sheet, "role": "qa", "indicator": items[0].indicator,
+                              "deadline": sheet.cycle.rating_deadline, "done": done})
+                seen.add((sheet.pk, "qa"))
+    if not tasks and not roles_of(request.user) & {"qa", "employee"}:
+        raise Forbidden("您没有评分任务", "You have no ratings to give")
+    return render(request, "ui/sheets/rating_requests.html", {"tasks": tasks})

@@ -32,6 +32,8 @@ BUTTON_STEPS = {
     "acknowledge_result": svc.acknowledge_result,
     "close": svc.close_sheet,
 }
+RECORDS_PER_PAGE = 50
+
 # The employee sees points and grade once the result is published; before that the
 # supervisor's scoring and calibration are work in progress, not a result.
 RESULT_STATES = frozenset({"published", "interviewed", "acknowledged", "appealed", "closed"})
@@ -97,9 +99,14 @@ def kpi_records(request: HttpRequest, pk: int, indicator: str) -> HttpResponse:
         raise IllegalTransition("该指标不是由 KPI 数据计算的，没有可追溯的记录",
                                 "This indicator is not computed from KPI data; there are no records behind it")
     values = [kv for kv in svc.kpi_values_for(sheet, request.user) if kv.kpi == kpi]
-    rows = [{"value": kv, "provenance": svc.kpi_provenance(kv)} for kv in values]
-    return render(request, "ui/sheets/kpi_records.html",
-                  {"sheet": sheet, "item": item, "kpi": kpi, "rows": rows})
+    table = request.GET.get("table") or None
+    offset = int(request.GET["offset"]) if request.GET.get("offset", "").isdigit() else 0
+    rows = [{"value": kv, "provenance": svc.kpi_provenance(kv),
+             "records": svc.kpi_records(kv, request.user, table=table, limit=RECORDS_PER_PAGE, offset=offset)}
+            for kv in values]
+    return render(request, "ui/sheets/kpi_records.html", {
+        "sheet": sheet, "item": item, "kpi": kpi, "rows": rows, "offset": offset, "per_page": RECORDS_PER_PAGE,
+        "next_offset": offset + RECORDS_PER_PAGE, "prev_offset": max(offset - RECORDS_PER_PAGE, 0)})
 
 
 @page
