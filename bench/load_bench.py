@@ -27,6 +27,7 @@ import platform
 import random
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -345,6 +346,9 @@ def main() -> int:
 
     port = free_port()
     env = configure_env(port)
+    # a fresh event store too: the database is recreated, so earlier pushes must not count as "already imported"
+    for sub in ("events", "uploads"):
+        shutil.rmtree(DATA_DIR / sub, ignore_errors=True)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     print(f"recreating database {DB_NAME} …", flush=True)

@@ -104,6 +104,11 @@ def _selectors() -> list[tuple[str, Callable[[list[int]], Any]]]:
         ("appraisal.CompetencyRating", lambda ids: a.CompetencyRating.objects.filter(
             sheet__cycle__company_id__in=ids)),
     ]
+    if apps.is_installed("kaohe.web.reports"):
+        plan = apps.get_model("reports", "ImprovementPlan")
+        item = apps.get_model("reports", "PlanItem")
+        sel.append(("reports.ImprovementPlan", lambda ids: plan.objects.filter(sheet__cycle__company_id__in=ids)))
+        sel.append(("reports.PlanItem", lambda ids: item.objects.filter(plan__sheet__cycle__company_id__in=ids)))
     if apps.is_installed("kaohe.web.api"):
         token = apps.get_model("kaohe_api", "IntegrationToken")
         sel.append(("kaohe_api.IntegrationToken", lambda ids: token.objects.filter(company_id__in=ids)))

@@ -5,9 +5,9 @@ their own browser context and do their part: targets acknowledged, ratings, appr
 (after one return with a reason), calibration, publish, interview, acknowledgement,
 appeal and an adjustment. Screenshots of each step land in test-artifacts/screenshots/.
 
-The QA officer and three colleagues (360) rate on their own page. The KPI value and the
-request for peer ratings come in through the services (the upload and KPI computation
-path has its own test).
+The QA officer and three colleagues (360) rate on their own page. The supervisor asks the
+three for their ratings on the sheet's page. The KPI value comes in through the service
+(the upload and KPI computation pages have their own test).
 """
 
 from __future__ import annotations
@@ -57,10 +57,9 @@ def actors(browser: Browser, live_server):  # type: ignore[no-untyped-def]
     team.close()
 
 
-def _kpi_value_and_peer_requests(org, sheet) -> None:  # type: ignore[no-untyped-def]
+def _kpi_value(org, sheet) -> None:  # type: ignore[no-untyped-def]
     svc.record_kpi_values(sheet.cycle, org.hr, [{"employee": "A001", "kpi": "csat_top2", "value": "92",
                                                  "sample_size": 40}])
-    svc.request_ratings(fresh(sheet), org.supervisor, role="peer", raters=[org.peer1, org.peer2, org.peer3])
 
 
 def _rate_from_requests(actors, name: str, role: str, field: str, score: str, shot=None) -> None:  # type: ignore[no-untyped-def]
@@ -99,7 +98,14 @@ def test_a_whole_cycle_through_the_pages(actors, org, sheet, shot):  # type: ign
     # HR starts the self-reviews; the KPI value comes in; QA and three colleagues rate on their page.
     actors.go("hr", cycle_url).click("button[data-step=start_self_review]")
     expect(actors("hr").locator("tr[data-state=self_review] td.num")).to_have_text("1")  # only A001 acknowledged
-    _kpi_value_and_peer_requests(org, sheet)
+    _kpi_value(org, sheet)
+    sup = actors.go("supervisor", sheet_url)
+    sup.click("a[data-testid=request-ratings]")
+    for peer in ("peer1", "peer2", "peer3"):
+        sup.check(f"input[name=raters][value='{org.users[peer].pk}']")
+    shot(sup, "supervisor-asks-for-360")
+    sup.click("[data-testid=request-ratings-form] button[type=submit]")
+    expect(sup.get_by_test_id("sheet")).to_be_visible()
     _rate_from_requests(actors, "qa", "qa", "score_qa_score", "85", shot)
     for name, score in (("peer1", "80"), ("peer2", "90"), ("peer3", "70")):
         _rate_from_requests(actors, name, "peer", "score_peer_feedback", score, shot if name == "peer1" else None)

@@ -44,6 +44,7 @@ def page_table(sheet: Sheet, other: Sheet) -> list[tuple[str, str, set[str], str
         ("audit trail", reverse("ui:audit_trail"), {"auditor", "hr"}, None),
         ("appeals", reverse("ui:appeal_list"), EVERYONE, None),
         ("competency list", reverse("ui:competency_list"), EVERYONE, None),
+        ("ratings to give", reverse("ui:rating_requests"), EVERYONE - {"hr", "auditor"}, None),
     ]
     for code, pk, seers in (("A001", s, SEES_AGENT), ("B001", o, SEES_OTHER)):
         rows += [
@@ -60,6 +61,9 @@ def page_table(sheet: Sheet, other: Sheet) -> list[tuple[str, str, set[str], str
             (f"supervisor rating {code}", reverse("ui:supervisor_rating", args=[pk]), set(), code),
             (f"reviewer rating {code}", reverse("ui:reviewer_rating", args=[pk]), set(), code),
             (f"appeal {code}", reverse("ui:file_appeal", args=[pk]), set(), code),
+            (f"request 360 {code}", reverse("ui:request_ratings", args=[pk]), set(), code),
+            (f"peer rating {code}", reverse("ui:other_rating", args=[pk, "peer"]), set(), code),
+            (f"qa rating {code}", reverse("ui:other_rating", args=[pk, "qa"]), set(), code),
         ]
     return rows
 

@@ -232,3 +232,16 @@ class OpenCycleForm(forms.Form):
             if not re.match(shape, label):
                 self.add_error("label", _("The label does not match the period."))
         return data
+
+
+class RequestRatingsForm(forms.Form):
+    """Ask colleagues (360) or internal customers to rate an employee."""
+
+    role = forms.ChoiceField(label=_("Rated as"), choices=[("peer", _("Colleague (360)")),
+                                                            ("customer", _("Internal customer"))])
+    raters = forms.TypedMultipleChoiceField(label=_("Raters"), coerce=int, widget=forms.CheckboxSelectMultiple)
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+
+    def __init__(self, *args, people: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["raters"].choices = people

@@ -33,6 +33,7 @@ urlpatterns = [
     path("sheets/<int:pk>/review-rating/", ratings.reviewer_rating, name="reviewer_rating"),
     # 360 raters, internal customers and QA officers
     path("ratings/", ratings.rating_requests, name="rating_requests"),
+    path("sheets/<int:pk>/request-ratings/", ratings.request_ratings, name="request_ratings"),
     path("sheets/<int:pk>/rate/<slug:role>/", ratings.other_rating, name="other_rating"),
     # HR
     path("hr/", cycles.hr_home, name="hr_home"),

@@ -25,7 +25,7 @@ NAV = [
     ("ui:cycle_list", _("Cycle progress"), {"hr", "director"}),
     ("ui:appeal_list", _("Appeals"), {"employee", "hr", "supervisor", "reviewer"}),
     ("ui:competency_list", _("Competencies"), {"employee", "supervisor"}),
-    ("ui:audit_trail", _("Audit trail"), {"auditor"}),
+    ("ui:audit_trail", _("Audit trail"), {"auditor", "hr"}),
     ("reports:home", _("Dashboards"), {"director", "hr"}),
 ]
 

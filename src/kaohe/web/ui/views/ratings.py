@@ -3,18 +3,23 @@ manual items, each with "save" and "save and submit"."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import Rating, Sheet
 from kaohe.web.appraisal.workflow import ACTION_STATES
 from kaohe.web.errors import Forbidden, InvalidInput, StaleObject
+from kaohe.web.org.models import Employee
 from kaohe.web.permissions import can
 
-from ..forms import RatingsForm
+from ..forms import RatingsForm, RequestRatingsForm
 from ..refusals import page
 from ..roles import roles_of
 from ._common import load_sheet, message_of, one_change, put_on_form
@@ -151,3 +156,28 @@ def rating_requests(request: HttpRequest) -> HttpResponse:
     if not tasks and not roles_of(request.user) & {"qa", "employee"}:
         raise Forbidden("您没有评分任务", "You have no ratings to give")
     return render(request, "ui/sheets/rating_requests.html", {"tasks": tasks})
+
+
+@page
+def request_ratings(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supervisor (or HR) asks colleagues or internal customers to rate the employee."""
+    sheet = load_sheet(request, pk, "request_ratings")
+    emp = sheet.employee
+    people = [(e.user_id, f"{e.name} ({e.code})") for e in Employee.objects.filter(
+        company=emp.company, user__isnull=False, leave_date__isnull=True).exclude(pk=emp.pk).order_by("code")]
+    form = RequestRatingsForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        users = list(get_user_model().objects.filter(pk__in=data["raters"]))
+        deadline = None
+        if data["deadline"]:
+            deadline = datetime.combine(data["deadline"], time(23, 59), timezone.get_current_timezone())
+        try:
+            with one_change(request, f"request-ratings-{sheet.pk}"):
+                svc.request_ratings(sheet, request.user, role=data["role"], raters=users, deadline=deadline)
+        except InvalidInput as error:
+            put_on_form(form, error)
+        else:
+            messages.success(request, _("%(n)d raters asked.") % {"n": len(users)})
+            return redirect("ui:sheet", pk=sheet.pk)
+    return render(request, "ui/sheets/request_ratings.html", {"sheet": sheet, "form": form})

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import Appeal, Interview, ResponsibilityLetter, Sheet
-from kaohe.web.appraisal.workflow import TRANSITIONS
+from kaohe.web.appraisal.workflow import ACTION_STATES, TRANSITIONS
 from kaohe.web.errors import IllegalTransition
 from kaohe.web.permissions import can
 
@@ -84,6 +84,9 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may": {a: can(request.user, a, sheet) for a in (
             "rate_self", "rate_supervisor", "calibrate", "record_interview", "confirm_interview",
             "assess_competency_self", "assess_competency_supervisor", "view_kpi_records")},
+        # 360 requests make sense only while colleagues may still rate
+        "may_request_ratings": can(request.user, "request_ratings", sheet)
+        and sheet.state in ACTION_STATES["rate_peer"],
     }
     return render(request, "ui/sheets/detail.html", context)
 
