@@ -35,6 +35,10 @@ runner = CliRunner()
 
 def build_company(org, sheet, tmp_path):  # type: ignore[no-untyped-def]
     """A company that has used every part: upload, KPI computations, a full sheet with an appeal."""
+    from kaohe.web.org.models import WorkdayOverride
+
+    WorkdayOverride.objects.create(company=org.company, date=dt.date(2026, 10, 10), is_workday=True,
+                                   note="中心调班")
     csv = tmp_path / "surveys.csv"
     csv.write_text(SURVEYS, encoding="utf-8")
     batch = svc.validate_upload(sheet.cycle, org.hr, path=csv, file_name="surveys.csv", table="surveys")
@@ -46,6 +50,12 @@ def build_company(org, sheet, tmp_path):  # type: ignore[no-untyped-def]
     appeal = svc.file_appeal(fresh(sheet), org.agent, "满意度样本太少", [{"kind": "text", "note": "仅 2 份问卷"}])
     appeal = svc.assign_re_reviewer(appeal, org.hr, org.director)
     svc.resolve_appeal(appeal, org.director, decision="样本不足，上调", adjusted_total=Decimal("95"))
+    if apps.is_installed("kaohe.web.reports"):
+        plan_model, item_model = apps.get_model("reports", "ImprovementPlan"), apps.get_model("reports", "PlanItem")
+        plan = plan_model.objects.create(sheet=sheet, trigger_grade="C", goal="话后处理降到 30 秒以内",
+                                         opened_on=dt.date(2026, 11, 20), due=dt.date(2026, 12, 31),
+                                         opened_by=org.supervisor)
+        item_model.objects.create(plan=plan, action="每周复盘三通录音", owner="supervisor", due=dt.date(2026, 12, 1))
     if apps.is_installed("kaohe.web.api"):
         from kaohe.web.api.models import IntegrationToken
 
@@ -87,6 +97,7 @@ def test_a_company_round_trips_through_backup_and_restore(org, sheet, tmp_path):
     sheet = build_company(org, sheet, tmp_path)
     assert ScoreVersion.objects.filter(sheet=sheet, kind="appeal").exists()
     before = everything()
+    assert all(before[label] for label in kb.covered_models()), [k for k in kb.covered_models() if not before[k]]
     events_before = files_under(Path(settings.KAOHE_EVENTS_DIR))
     assert any(name.endswith(".parquet") for name in events_before)
     provenance_before = svc.kpi_provenance(KpiValue.objects.filter(kpi="csat_top2", employee__code="A001")

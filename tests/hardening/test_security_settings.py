@@ -186,3 +186,11 @@ def test_templates_have_no_inline_event_handlers():
     """onclick= / onchange= attributes are inline scripts too: the CSP blocks them, so the page
     would silently lose that behaviour. The pages use data attributes and kaohe.js instead."""
     assert _inline_handlers() == []
+
+
+def test_production_refuses_to_start_in_debug_mode(tmp_path):
+    env = _production_env(tmp_path)
+    env["KAOHE_DEBUG"] = "true"
+    done = _manage(env, "check")
+    assert done.returncode != 0
+    assert "KAOHE_DEBUG=false" in done.stderr

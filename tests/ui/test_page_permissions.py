@@ -157,3 +157,26 @@ def test_only_calibrators_can_adjust_a_score(org, two_sheets_in_calibration):
             assert response.status_code == 302 and changed, name
         else:
             assert response.status_code == 403 and not changed, name
+
+
+def test_empty_and_garbage_posts_to_every_page_are_answered_without_a_server_error(org,
+                                                                                 two_sheets_in_calibration):
+    sheet, other = two_sheets_in_calibration
+    urls = [url for _label, url, _allowed, _code in page_table(sheet, other)]
+    urls += [reverse("ui:sheet_step", args=[sheet.pk, step]) for step in BUTTON_STEPS]
+    urls += [reverse("ui:cycle_bulk_step", args=[sheet.cycle_id, "publish"]),
+             reverse("ui:compute_kpis", args=[sheet.cycle_id])]
+    garbage = {"version": "x", "form_token": "forged", "score_teamwork": "abc", "grade": "Z" * 50,
+               "total": "1e999", "reason": "", "decision": "?", "reviewer": "-1", "level_communication": "99",
+               "held_on": "2026-13-45", "table": "../../etc", "raters": "abc", "role": "admin"}
+    failures = []
+    for name in ("agent", "supervisor", "hr", "auditor"):
+        client = Client()
+        client.force_login(org.users[name])
+        for url in urls:
+            for data in ({}, garbage):
+                status = client.post(url, data).status_code
+                if status >= 500:
+                    failures.append((name, url, status))
+    assert failures == []
+    assert fresh(sheet).state == SheetState.CALIBRATION  # no forged post moved the sheet

@@ -56,6 +56,7 @@ ORG_EXPECTED: dict[str, set[str]] = {
     "view_team": {"hr", "director", "reviewer", "supervisor", "other_supervisor"},
     "view_calibration_board": {"hr", "director", "reviewer"},
     "view_reports": {"hr", "director"},
+    "export_payroll": {"hr"},
     "view_audit": {"auditor", "hr"},
     "verify_audit": {"auditor", "hr"},
 }

@@ -196,6 +196,8 @@ def _compute_parts(ctx: BuildContext, specs: list[KpiSpec]) -> dict[KpiSpec, pd.
         base = BASES.get(base_name)
         if base is None:
             raise KpiError(f"KPI {group[0].id!r} uses unknown base {base_name!r}; known: {', '.join(sorted(BASES))}")
+        # a base may skip work none of the asked KPIs needs (agent states: the schedule join)
+        ctx._memo["base_kpis"] = frozenset(s.id for s in group)
         t = base.make(ctx)
         # KPIs often share a reduction (e.g. the count of handled calls): compute each once.
         aggs: dict[str, Any] = {}

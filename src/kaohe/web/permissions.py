@@ -54,6 +54,7 @@ ORG_ACTIONS: dict[str, frozenset[str]] = {
     "view_team": frozenset({"hr", "director", "reviewer", "supervisor"}),
     "view_calibration_board": frozenset({"hr", "director", "reviewer"}),
     "view_reports": frozenset({"hr", "director"}),
+    "export_payroll": frozenset({"hr"}),  # pay figures: HR only, never the director
     "view_audit": frozenset({"auditor", "hr"}),
     "verify_audit": frozenset({"auditor", "hr"}),
 }

@@ -217,6 +217,9 @@ LOGIN_REDIRECT_URL = "/"
 # | KAOHE_LOGIN_FAILURE_LIMIT / KAOHE_LOGIN_COOLOFF_MINUTES | 5 / 15 | login throttling per user name + IP |
 KAOHE_ENV = env_choice("KAOHE_ENV", "development", ("development", "test", "production"))
 PRODUCTION = KAOHE_ENV == "production" or not DEBUG
+if KAOHE_ENV == "production" and DEBUG:
+    # debug pages show settings and source: never in production, whatever else the file says
+    raise ImproperlyConfigured("KAOHE_ENV=production needs KAOHE_DEBUG=false / 生产环境必须设置 KAOHE_DEBUG=false")
 
 CSRF_TRUSTED_ORIGINS = env_list("KAOHE_CSRF_TRUSTED_ORIGINS", "")
 SESSION_COOKIE_HTTPONLY = True

@@ -33,7 +33,7 @@ from kaohe.scoring import IndicatorInput
 from kaohe.web.appraisal.models import Cycle, Sheet
 from kaohe.web.appraisal.services.scoring import build_inputs
 from kaohe.web.errors import Forbidden, InvalidInput, KaoheError
-from kaohe.web.permissions import can, org_roles, require
+from kaohe.web.permissions import can, require
 from kaohe.web.reports import data
 from kaohe.web.reports import plans as plan_services
 from kaohe.web.reports.models import ImprovementPlan, PlanItem
@@ -251,7 +251,7 @@ def results_application(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """
     cycle = get_object_or_404(Cycle, pk=cycle_id)
     reports = application_reports(request.user, cycle)
-    may_pay = "hr" in org_roles(request.user, cycle, "view_reports")
+    may_pay = can(request.user, "export_payroll", cycle)
     problems: list[str] = []
     status = 200
     if request.method == "POST":

@@ -193,6 +193,7 @@ def _led_entity(emp: Employee, scope: str, company: Any) -> str | None:
 def compute_cycle_kpis(cycle: Cycle, actor: Any) -> KpiComputation:
     """Compute every KPI the cycle's schemes use, for every employee, from the event store."""
     from kaohe.metrics.calendar import CalendarNotLoaded
+    from kaohe.metrics.catalog.registry import KpiError
     from kaohe.metrics.compute import compute_kpis
     from kaohe.web.appraisal.services.calendar import UnknownCalendar
 
@@ -215,6 +216,11 @@ def compute_cycle_kpis(cycle: Cycle, actor: Any) -> KpiComputation:
             f"尚未载入 {exc.year} 年的法定节假日安排，无法计算按工作日统计的指标；请绩效管理员导入该年的节假日与调休工作日",
             f"No statutory holiday schedule is loaded for {exc.year}; KPIs counted in working days cannot be "
             f"computed until HR imports that year's holidays and make-up workdays", year=exc.year) from None
+    except KpiError as exc:  # an unknown KPI id or bad parameters in one of the cycle's schemes
+        report = ValidationReport()
+        report.add("kpi", f"方案中的 KPI 定义有误：{exc}", f"A KPI in the cycle's schemes is invalid: {exc}")
+        raise InvalidInput(report, "无法计算 KPI：方案引用了无效的 KPI",
+                           "KPIs cannot be computed: a scheme refers to an invalid KPI") from None
     by_entity: dict[tuple[str, str, str, str], Any] = {}
     batches: set[str] = set()
     row_counts: dict[str, int] = {}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import Rating, Sheet
 from kaohe.web.appraisal.workflow import ACTION_STATES
-from kaohe.web.errors import Forbidden, InvalidInput, StaleObject
+from kaohe.web.errors import Forbidden, IllegalTransition, InvalidInput, StaleObject
 from kaohe.web.org.models import Employee
 from kaohe.web.permissions import can
 
@@ -162,6 +162,9 @@ def rating_requests(request: HttpRequest) -> HttpResponse:
 def request_ratings(request: HttpRequest, pk: int) -> HttpResponse:
     """The supervisor (or HR) asks colleagues or internal customers to rate the employee."""
     sheet = load_sheet(request, pk, "request_ratings")
+    if sheet.state not in ACTION_STATES["rate_peer"]:
+        raise IllegalTransition("当前状态下同事已不能评分，无需发出邀请",
+                                "Colleagues can no longer rate in this state; there is nothing to ask for")
     emp = sheet.employee
     people = [(e.user_id, f"{e.name} ({e.code})") for e in Employee.objects.filter(
         company=emp.company, user__isnull=False, leave_date__isnull=True).exclude(pk=emp.pk).order_by("code")]

@@ -33,9 +33,16 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             with path.open("wb") as out:
                 for chunk in incoming.chunks():
                     out.write(chunk)
-            batch = svc.validate_upload(cycle, request.user, path=path, file_name=incoming.name,
-                                        table=form.cleaned_data["table"] or None)
-        return redirect("ui:upload_report", pk=batch.pk)
+            try:
+                batch = svc.validate_upload(cycle, request.user, path=path, file_name=incoming.name,
+                                            table=form.cleaned_data["table"] or None)
+            except (ValueError, OSError) as error:
+                # A file the readers cannot open at all (a damaged XLSX or Parquet) is a bad
+                # input like any other: say so on the form instead of failing the request.
+                form.add_error("file", _("The file could not be read: %(error)s") % {"error": error})
+                batch = None
+        if batch is not None:
+            return redirect("ui:upload_report", pk=batch.pk)
     recent = UploadBatch.objects.filter(cycle=cycle).order_by("-uploaded_at")[:20]
     return render(request, "ui/hr/upload.html", {"cycle": cycle, "form": form, "recent": recent})
 

@@ -1,0 +1,41 @@
+"""The language switch and the auditor's in-place (htmx) filter, in Debian's chromium."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import walk_to
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page: Page, base: str, name: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", name)
+    page.fill("#id_password", "pw-" + name)
+    page.click("button[type=submit]")
+    expect(page.get_by_test_id("current-user")).to_have_text(name)
+
+
+def test_pages_start_in_chinese_and_switch_to_english(page, live_server, org, sheet, shot):
+    _login(page, live_server.url, "agent")
+    expect(page.locator("h2", has_text="每一分的来历")).to_be_visible()
+    page.select_option("select[name=language]", "en")
+    expect(page.locator("h2", has_text="How every point was reached")).to_be_visible()
+    shot(page, "agent-sheet-in-english")
+    page.select_option("select[name=language]", "zh-hans")
+    expect(page.locator("h2", has_text="每一分的来历")).to_be_visible()
+
+
+def test_the_auditor_filters_the_trail_in_place(page, live_server, org, sheet, shot):
+    walk_to(org, sheet, "targets_acknowledged")
+    _login(page, live_server.url, "auditor")
+    rows = page.locator("[data-testid=audit-events] tbody tr")
+    expect(rows.first).to_contain_text("sheet.transition")
+    page.fill("input[name=action]", "no-such-action")
+    page.click("form.filters button[type=submit]")
+    expect(rows).to_have_count(1)  # the "no events" row, swapped in by htmx
+    assert "action=no-such-action" in page.url  # the filter is kept in the address (hx-push-url)
+    expect(page.locator("h1")).to_have_count(1)  # only the table was replaced, not the page
+    shot(page, "auditor-filtered")
