@@ -39,11 +39,12 @@ sysdeps-test:
 
 demo: $(CORE) sysdeps-demo
 	$(BIN)/python -m kaohe.demo
+	$(BIN)/python -m kaohe.web.demo
 
 test: $(FULL) sysdeps-test
 	$(PYTEST) -q -m "not spark and not browser and not postgres"
 	$(PYTEST) -q -m spark
-	KAOHE_DB=postgres $(PYTEST) -q -m "not spark and not browser" tests/web tests/api tests/hardening
+	KAOHE_DB=postgres $(PYTEST) -q -m "not spark and not browser" tests/web tests/api tests/hardening tests/ui tests/reports
 	$(PYTEST) -q -m browser
 
 test-fast: $(FULL)
@@ -56,7 +57,7 @@ test-browser: $(FULL) sysdeps-test
 	$(PYTEST) -q -m browser
 
 test-postgres: $(FULL)
-	KAOHE_DB=postgres $(PYTEST) -q -m "not spark and not browser" tests/web tests/api tests/hardening
+	KAOHE_DB=postgres $(PYTEST) -q -m "not spark and not browser" tests/web tests/api tests/hardening tests/ui tests/reports
 
 lint: $(FULL)
 	$(BIN)/ruff check src tests bench
