@@ -179,3 +179,16 @@ def test_a_mapping_file_with_an_unknown_target_column_is_refused(tmp_path, data_
     with pytest.raises(MappingError) as info:
         load_mapping(m)
     assert "'call_identifier' is not a column of calls" in str(info.value)
+
+
+def test_a_damaged_parquet_file_is_reported_not_raised(tmp_path, data_dir):
+    import pyarrow as pa
+
+    good = tmp_path / "good.parquet"
+    pq.write_table(pa.table({"call_id": ["C1"] * 1000, "queue": ["q"] * 1000}), good)
+    damaged = tmp_path / "damaged.parquet"
+    damaged.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    report = import_file(damaged, data_dir, table="calls")
+    assert not report.committed and report.errors_total == 1
+    assert "Parquet" in report.errors[0].reason and report.errors[0].row is None
+    assert store_state(data_dir) == {}

@@ -113,7 +113,7 @@ def read_header(path: Path, opts: SourceOptions, encoding: str | None) -> list[s
     if path.stat().st_size == 0:
         raise SourceError("the file is empty (0 bytes)")
     if fmt == "parquet":
-        return list(pq.ParquetFile(path).schema_arrow.names)
+        return list(_open_parquet(path).schema_arrow.names)
     if fmt == "xlsx":
         wb = _open_xlsx(path)
         try:
@@ -151,11 +151,21 @@ def iter_chunks(path: Path, opts: SourceOptions, encoding: str | None,
         yield from _iter_csv(path, opts, encoding or "utf-8", bad_row)
 
 
+def _open_parquet(path: Path) -> pq.ParquetFile:
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:  # a damaged or truncated file, or not Parquet at all
+        raise SourceError(f"not a readable Parquet file: {exc}") from None
+
+
 def _iter_parquet(path: Path, opts: SourceOptions) -> Iterator[tuple[pd.DataFrame, int]]:
     row = 1
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=opts.chunk_rows):
-        yield batch.to_pandas(), row
-        row += batch.num_rows
+    try:
+        for batch in _open_parquet(path).iter_batches(batch_size=opts.chunk_rows):
+            yield batch.to_pandas(), row
+            row += batch.num_rows
+    except (pa.ArrowException, OSError) as exc:
+        raise SourceError(f"the Parquet file is damaged near row {row}: {exc}") from None
 
 
 def _iter_xlsx(path: Path, opts: SourceOptions) -> Iterator[tuple[pd.DataFrame, int]]:
