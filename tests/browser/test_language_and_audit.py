@@ -39,3 +39,17 @@ def test_the_auditor_filters_the_trail_in_place(page, live_server, org, sheet, s
     assert "action=no-such-action" in page.url  # the filter is kept in the address (hx-push-url)
     expect(page.locator("h1")).to_have_count(1)  # only the table was replaced, not the page
     shot(page, "auditor-filtered")
+
+
+def test_a_refusal_to_an_htmx_request_is_shown_in_place(page, live_server, org, sheet, shot):
+    from kaohe.web.appraisal import services as svc
+
+    sheet = walk_to(org, sheet, "calibration")
+    _login(page, live_server.url, "hr")
+    page.goto(f"{live_server.url}/cycles/{sheet.cycle_id}/calibration/")
+    svc.publish(sheet, org.hr)  # meanwhile the sheet is published: calibrating it is no longer possible
+    page.click("tr[data-employee=A001] a.button")
+    refusal = page.locator("#calibrate-panel [data-testid=refusal]")
+    expect(refusal).to_be_visible()
+    expect(refusal).to_have_attribute("data-reason", "read_only")
+    shot(page, "hr-refused-in-place")

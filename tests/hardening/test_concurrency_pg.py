@@ -104,12 +104,8 @@ def test_two_workflow_steps_at_once_only_one_wins(org, sheet, second_reviewer):
     assert final.state == ("calibration" if results[0][0] == "ok" else "supervisor_review")
 
 
-# Known defect (reported to the backend owner with a fix): services.confirm_upload checks the batch
-# status on the caller's stale object and imports without the store lock, so two confirms that
-# race both pass the "already imported?" check and the rows land twice. The fix — take
-# store_lock(store_dir(company)) around the import and re-read the batch under it — makes both
-# tests pass every time. Remove the xfail markers when it lands (non-strict: a race can miss).
-RACE = "backend: confirm_upload is not serialised by the store lock (see the comment above)"
+# Two confirms of one upload, or of two uploads of the same file, race for the event store:
+# services.confirm_upload takes the store lock and re-reads the batch under it, so the rows land once.
 
 
 def _store_rows(company: Any, table: str) -> int:
@@ -126,7 +122,6 @@ def _write(tmp_path, name: str = "surveys.csv"):  # type: ignore[no-untyped-def]
     return path
 
 
-@pytest.mark.xfail(strict=False, reason=RACE)
 def test_one_upload_confirmed_twice_at_once_is_loaded_once(org, cycle, tmp_path):
     batch = svc.validate_upload(cycle, org.hr, path=_write(tmp_path), file_name="surveys.csv", table="surveys")
     results = race(lambda: svc.confirm_upload(UploadBatch.objects.get(pk=batch.pk), org.hr),
@@ -136,7 +131,6 @@ def test_one_upload_confirmed_twice_at_once_is_loaded_once(org, cycle, tmp_path)
     assert UploadBatch.objects.get(pk=batch.pk).status == UploadBatch.Status.LOADED
 
 
-@pytest.mark.xfail(strict=False, reason=RACE)
 def test_the_same_file_uploaded_twice_and_confirmed_at_once_is_loaded_once(org, cycle, tmp_path):
     first = svc.validate_upload(cycle, org.hr, path=_write(tmp_path, "a.csv"), file_name="a.csv", table="surveys")
     second = svc.validate_upload(cycle, org.hr, path=_write(tmp_path, "b.csv"), file_name="b.csv", table="surveys")

@@ -117,9 +117,6 @@ def test_the_appeal_window_is_the_only_door(org, sheet):
     assert fresh(sheet).state == SheetState.ACKNOWLEDGED
 
 
-@pytest.mark.xfail(strict=True, reason="backend: request_ratings is allowed on a published sheet "
-                   "(ACTION_STATES has no entry for it); the request can never be answered, so no score "
-                   "changes, but it leaves an open request in the rater's list")
 def test_no_new_rating_requests_on_a_published_sheet(org, sheet):
     sheet = walk_to(org, sheet, "published")
     accepted = []

@@ -47,8 +47,13 @@ NAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
 
 
 def main(argv: list[str] | None = None) -> int:
+    import os
+
     from kaohe.web import setup_django
 
+    if os.environ.get("KAOHE_ENV", "").lower() == "production":
+        # the demo's logins share a published password: never create them on a production site
+        raise SystemExit("演示不能在生产环境运行 / the demo refuses to run with KAOHE_ENV=production")
     setup_django()
     from django.core.management import call_command
 

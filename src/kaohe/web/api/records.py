@@ -3,34 +3,20 @@
 The rows are written to a CSV file in the canonical columns and handed to
 `kaohe.metrics.ingest.import_file`, so a push is validated, atomic and idempotent in
 exactly the way an uploaded file is — there is no second validation path to drift.
-A per-store file lock serialises concurrent imports into one company's event store.
+The event store's lock (`store_lock`) serialises concurrent imports into one company's event store.
 """
 
 from __future__ import annotations
 
 import csv
-import fcntl
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from kaohe.web.errors import InvalidInput, NotFound, ValidationReport
 
 PUSHABLE_EXCLUDED = {"org"}  # the org dimension comes from Kaohe's own org, never from a push
-
-
-@contextmanager
-def store_lock(root: Path) -> Iterator[None]:
-    """An exclusive lock on a company's event store, across threads and processes."""
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".import.lock", "a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _cell(value: Any) -> str:
@@ -52,7 +38,7 @@ def _write_csv(path: Path, names: Sequence[str], rows: Sequence[Mapping[str, Any
 def push(token: Any, user: Any, table: str, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     from kaohe.metrics.events import TABLES
     from kaohe.metrics.ingest import import_file
-    from kaohe.web.appraisal.services.data import _store, store_dir, write_org
+    from kaohe.web.appraisal.services.data import _store, store_dir, store_lock, write_org
     from kaohe.web.audit.services import record
     from kaohe.web.permissions import require
 

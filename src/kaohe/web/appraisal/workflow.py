@@ -67,6 +67,9 @@ ACTION_STATES: dict[str, frozenset[str]] = {
     "rate_peer": frozenset({S.TARGETS_ACKNOWLEDGED, S.SELF_REVIEW, S.SUPERVISOR_REVIEW}),
     "rate_customer": frozenset({S.TARGETS_ACKNOWLEDGED, S.SELF_REVIEW, S.SUPERVISOR_REVIEW}),
     "rate_qa": frozenset({S.TARGETS_ACKNOWLEDGED, S.SELF_REVIEW, S.SUPERVISOR_REVIEW}),
+    # a request must be answerable: no new rating requests once the sheet has left the rating states
+    "request_ratings": frozenset({S.DRAFT, S.TARGETS_SET, S.TARGETS_ACKNOWLEDGED, S.SELF_REVIEW,
+                                  S.SUPERVISOR_REVIEW, S.REVIEWER_APPROVAL}),
     "assess_competency_self": frozenset({S.SELF_REVIEW}),
     "assess_competency_supervisor": frozenset({S.SUPERVISOR_REVIEW}),
     "score": frozenset({S.SELF_REVIEW, S.SUPERVISOR_REVIEW, S.REVIEWER_APPROVAL, S.CALIBRATION}),

@@ -35,22 +35,29 @@ class RecomputeResult:
     failed: list[str] = field(default_factory=list)
 
 
-def _new_data_since(cycle: Any, computed_at: dt.datetime | None) -> bool:
+def _new_data_since(cycle: Any, current: Any) -> bool:
+    """Records the current computation has not seen: a batch it did not use, committed since it ran.
+
+    The store's commit times have one-second resolution, so a batch from the computation's own second
+    counts as new unless the computation lists it (at worst one extra recompute, never a missed one).
+    """
     from kaohe.metrics.store import Store
     from kaohe.web.appraisal.services.data import store_dir
 
     root = store_dir(cycle.company)
     if not root.is_dir():
         return False
+    used = set(current.batches or []) if current is not None else set()
+    since = None if current is None else current.computed_at.replace(microsecond=0)
     for batch in Store(root).batches():
-        if batch.get("table") == "org":
+        if batch.get("table") == "org" or batch.get("batch_id") in used:
             continue  # the org dimension is rewritten by every computation itself
-        if computed_at is None:
+        if since is None:
             return True
         when = dt.datetime.fromisoformat(batch.get("committed_at", "1970-01-01T00:00:00+00:00"))
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
-        if when >= computed_at.replace(microsecond=0):
+        if when >= since:
             return True
     return False
 
@@ -68,7 +75,7 @@ def recompute_kpis(actor: Any, *, company: str | None = None, force: bool = Fals
     for cycle in cycles:
         name = f"{cycle.company.code}/{cycle.label}"
         current = svc.current_computation(cycle)
-        if not force and not _new_data_since(cycle, None if current is None else current.computed_at):
+        if not force and not _new_data_since(cycle, current):
             result.skipped.append(f"{name}: no new records")
             continue
         try:

@@ -8,11 +8,13 @@ recompute supersedes the previous one instead of overwriting it.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,22 @@ def params_key(params: Mapping[str, Any] | None, kpi: str | None = None) -> str:
     """A canonical text of KPI parameters, so that equal parameter sets compare equal."""
     items = sorted((params or {}).items())
     return ";".join(f"{k}={v}" for k, v in items)
+
+
+@contextmanager
+def store_lock(root: Path) -> Iterator[None]:
+    """An exclusive lock on a company's event store, across threads and processes.
+
+    Imports, the org dimension rewrite and KPI computation all touch the store; two of
+    them at once could load a file twice or read a half-written org table.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".import.lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def store_dir(company: Any) -> Path:
@@ -121,22 +139,28 @@ def confirm_upload(batch: UploadBatch, actor: Any) -> UploadBatch:
                                 "This file failed validation and cannot be loaded; fix it and upload again")
     if batch.status == UploadBatch.Status.LOADED:
         return batch  # a double submit loads nothing twice
-    store = _store(cycle.company)
-    write_org(store, cycle.company)
-    report = import_file(batch.stored_path, store, table=batch.table, mapping=batch.mapping or None,
-                         timezone=batch.timezone or cycle.company.time_zone)
-    if not report.ok:
-        UploadBatch.objects.filter(pk=batch.pk).update(status=UploadBatch.Status.REJECTED, report=report.to_dict())
-        batch.refresh_from_db()
-        return batch
-    with transaction.atomic():
-        UploadBatch.objects.filter(pk=batch.pk).update(
-            status=UploadBatch.Status.LOADED, rows_loaded=report.rows_loaded,
-            batch_id=report.batch_id or report.already_imported_batch or "", loaded_at=timezone.now(),
-            report=report.to_dict())
-        batch.refresh_from_db()
-        record(actor, "upload.load", batch, after={"batch_id": batch.batch_id, "rows_loaded": batch.rows_loaded},
-               company_id=cycle.company_id)
+    with store_lock(store_dir(cycle.company)):
+        # re-read under the lock: a confirm running at the same moment may have loaded it already
+        batch = UploadBatch.objects.get(pk=batch.pk)
+        if batch.status == UploadBatch.Status.LOADED:
+            return batch
+        store = _store(cycle.company)
+        write_org(store, cycle.company)
+        report = import_file(batch.stored_path, store, table=batch.table, mapping=batch.mapping or None,
+                             timezone=batch.timezone or cycle.company.time_zone)
+        if not report.ok:
+            UploadBatch.objects.filter(pk=batch.pk).update(status=UploadBatch.Status.REJECTED,
+                                                           report=report.to_dict())
+            batch.refresh_from_db()
+            return batch
+        with transaction.atomic():
+            UploadBatch.objects.filter(pk=batch.pk).update(
+                status=UploadBatch.Status.LOADED, rows_loaded=report.rows_loaded,
+                batch_id=report.batch_id or report.already_imported_batch or "", loaded_at=timezone.now(),
+                report=report.to_dict())
+            batch.refresh_from_db()
+            record(actor, "upload.load", batch, after={"batch_id": batch.batch_id, "rows_loaded": batch.rows_loaded},
+                   company_id=cycle.company_id)
     return batch
 
 
@@ -199,28 +223,30 @@ def compute_cycle_kpis(cycle: Cycle, actor: Any) -> KpiComputation:
 
     require(actor, "compute_kpis", cycle)
     company = cycle.company
-    store = _store(company)
-    write_org(store, company)
-    wanted = _requested_specs(cycle)
-    levels = {"self": "agent", "team": "team", "department": "department", "center": "center"}
-    scopes = set().union(*(s for _, _, s in wanted.values())) if wanted else set()
-    try:
-        values = compute_kpis(str(store.root), [(k, p) for k, p, _ in wanted.values()], cycle.label,
-                              [levels[s] for s in sorted(scopes)] or ["agent"], tz=company.time_zone,
-                              calendar=company_calendar(company),
-                              # a table nobody uploaded yields missing values (None), which the
-                              # sheets then report per their scheme's missing-value policy
-                              missing_tables="missing")
-    except CalendarNotLoaded as exc:
-        raise UnknownCalendar(
-            f"尚未载入 {exc.year} 年的法定节假日安排，无法计算按工作日统计的指标；请绩效管理员导入该年的节假日与调休工作日",
-            f"No statutory holiday schedule is loaded for {exc.year}; KPIs counted in working days cannot be "
-            f"computed until HR imports that year's holidays and make-up workdays", year=exc.year) from None
-    except KpiError as exc:  # an unknown KPI id or bad parameters in one of the cycle's schemes
-        report = ValidationReport()
-        report.add("kpi", f"方案中的 KPI 定义有误：{exc}", f"A KPI in the cycle's schemes is invalid: {exc}")
-        raise InvalidInput(report, "无法计算 KPI：方案引用了无效的 KPI",
-                           "KPIs cannot be computed: a scheme refers to an invalid KPI") from None
+    # the same lock as imports: no KPI is computed from a half-loaded file or org table
+    with store_lock(store_dir(company)):
+        store = _store(company)
+        write_org(store, company)
+        wanted = _requested_specs(cycle)
+        levels = {"self": "agent", "team": "team", "department": "department", "center": "center"}
+        scopes = set().union(*(s for _, _, s in wanted.values())) if wanted else set()
+        try:
+            values = compute_kpis(str(store.root), [(k, p) for k, p, _ in wanted.values()], cycle.label,
+                                  [levels[s] for s in sorted(scopes)] or ["agent"], tz=company.time_zone,
+                                  calendar=company_calendar(company),
+                                  # a table nobody uploaded yields missing values (None), which the
+                                  # sheets then report per their scheme's missing-value policy
+                                  missing_tables="missing")
+        except CalendarNotLoaded as exc:
+            raise UnknownCalendar(
+                f"尚未载入 {exc.year} 年的法定节假日安排，无法计算按工作日统计的指标；请绩效管理员导入该年的节假日与调休工作日",
+                f"No statutory holiday schedule is loaded for {exc.year}; KPIs counted in working days cannot be "
+                f"computed until HR imports that year's holidays and make-up workdays", year=exc.year) from None
+        except KpiError as exc:  # an unknown KPI id or bad parameters in one of the cycle's schemes
+            report = ValidationReport()
+            report.add("kpi", f"方案中的 KPI 定义有误：{exc}", f"A KPI in the cycle's schemes is invalid: {exc}")
+            raise InvalidInput(report, "无法计算 KPI：方案引用了无效的 KPI",
+                               "KPIs cannot be computed: a scheme refers to an invalid KPI") from None
     by_entity: dict[tuple[str, str, str, str], Any] = {}
     batches: set[str] = set()
     row_counts: dict[str, int] = {}

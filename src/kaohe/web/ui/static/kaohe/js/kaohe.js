@@ -21,6 +21,15 @@
     if (event.target.matches && event.target.matches("select[data-autosubmit]")) event.target.form.submit();
   });
 
+  // htmx leaves the page unchanged on an error status; a refusal (403, 409 …) must still be
+  // read, so its explanation is put where the fragment would have gone.
+  document.addEventListener("htmx:responseError", function (event) {
+    var doc = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+    var refusal = doc.querySelector("[data-testid=refusal]");
+    var target = event.detail.target;
+    if (refusal && target) target.innerHTML = refusal.outerHTML;
+  });
+
   // Charts: a <div class="chart" data-chart="ID"> and a <script type="application/json" id="ID">
   // holding the ECharts option. The option is built server-side, so the page shows
   // the same numbers as the table next to it.
