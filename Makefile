@@ -13,7 +13,6 @@ FULL   := $(VENV)/.installed-full
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 export PYSPARK_PYTHON := $(abspath $(BIN)/python)
 export SPARK_LOCAL_IP := 127.0.0.1
-export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
 .PHONY: demo test test-fast test-spark test-browser test-postgres lint bench serve sysdeps-demo sysdeps-test clean
 
@@ -45,7 +44,7 @@ test: $(FULL) sysdeps-test
 	$(PYTEST) -q -m "not spark and not browser and not postgres"
 	$(PYTEST) -q -m spark
 	KAOHE_DB=postgres $(PYTEST) -q -m "not spark and not browser" tests/web tests/api tests/hardening tests/ui tests/reports
-	$(PYTEST) -q -m browser
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -q -m browser
 
 test-fast: $(FULL)
 	$(PYTEST) -q -x -m "not spark and not browser and not postgres"
@@ -54,7 +53,7 @@ test-spark: $(FULL)
 	$(PYTEST) -q -m spark
 
 test-browser: $(FULL) sysdeps-test
-	$(PYTEST) -q -m browser
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -q -m browser
 
 test-postgres: $(FULL)
 	KAOHE_DB=postgres $(PYTEST) -q -m "not spark and not browser" tests/web tests/api tests/hardening tests/ui tests/reports

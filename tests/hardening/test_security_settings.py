@@ -19,7 +19,10 @@ GOOD = secrets.token_urlsafe(16)  # a fresh password per run, never a literal in
 
 def _production_env(tmp_path: Path) -> dict[str, str]:
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KAOHE_")}
+    # a production process has no KAOHE_* leftovers and never allows async-unsafe ORM calls
+    # (the test runner sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("KAOHE_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({
         "KAOHE_ENV": "production", "KAOHE_DEBUG": "false",
         "KAOHE_SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(50)),
