@@ -62,7 +62,20 @@ def main(argv: list[str] | None = None) -> int:
         _start_afresh()
     summary = run_demo()
     print_summary(summary)
+    _export_outputs(Path(os.environ.get("KAOHE_DEMO_OUT", "out/demo")))
     return 0
+
+
+def _export_outputs(out: Path) -> None:
+    """Score sheets (xlsx, pdf), the payroll and the dashboard of the cycle just published."""
+    from kaohe.web.demo_outputs import export_demo_outputs
+    from kaohe.web.org.models import Company
+
+    print(f"\n写出考核表、工资表与看板 / writing sheets, payroll and the dashboard to {out}/ …")
+    written = export_demo_outputs(Company.objects.get(code="demo"), out)
+    sheets = sum(1 for p in written.values() if str(p).endswith(".pdf"))
+    print(f"  {len(written)} 个文件 files, {sheets} 份 PDF 考核表 score sheets; "
+          f"打开 open {out}/dashboard.html, {out}/payroll.xlsx")
 
 
 def _start_afresh() -> None:

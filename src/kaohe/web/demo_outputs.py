@@ -139,14 +139,16 @@ def records_attendance(cycle: Any, kpis: Iterable[str]) -> dict[tuple[str, str],
     from kaohe.metrics.calendar import CalendarNotLoaded
     from kaohe.metrics.catalog.registry import KpiError
     from kaohe.metrics.compute import compute_kpis
-    from kaohe.web.appraisal.services.data import company_calendar, store_dir
+    from kaohe.web.appraisal.services.data import company_calendar, store_dir, store_lock
 
     root = store_dir(cycle.company)
     if not root.exists():
         return {}
     try:
-        values = compute_kpis(str(root), sorted(kpis), cycle.label, "agent", tz=cycle.company.time_zone,
-                              calendar=company_calendar(cycle.company), missing_tables="missing", provenance=False)
+        with store_lock(root):  # an import running meanwhile must not show us a half-written table
+            values = compute_kpis(str(root), sorted(kpis), cycle.label, "agent", tz=cycle.company.time_zone,
+                                  calendar=company_calendar(cycle.company), missing_tables="missing",
+                                  provenance=False)
     except (CalendarNotLoaded, KpiError, OSError):
         return {}  # no usable records: the lines then say "no attendance data"
     return {(str(v.entity_id), v.kpi_id): Decimal(str(v.value)) for v in values if v.value is not None}

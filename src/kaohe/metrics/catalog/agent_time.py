@@ -13,7 +13,7 @@ arithmetic on microseconds since the first local midnight of the period, so no r
 converted to a time zone; a zone that changes offset inside the period falls back to
 cutting days through the small table of day boundaries (``split_intervals``). When no
 KPI needs days (whole period, no adherence asked for), states are only clipped to the
-period: cutting them costs about a quarter of the pass.
+period: cutting them into days is a noticeable part of the pass (about a fifth).
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ ADHERENT_STATES = {
 }
 ADHERENCE_KPI = "schedule_adherence"
 DAY_US = 86_400_000_000
+# Periods up to this many days cut intervals into days through a join with a table of
+# (span, k) pairs (about n²/2 rows); longer periods use unnest.
+MAX_SPANS_DAYS = 800
 
 # Activities followed by the same states share a class, and a state follows at most one
 # class: a state piece is compared only with the day's slots of its own class.
@@ -78,8 +81,22 @@ class _Clock:
         s0, e0 = ctx.lit_ts(ctx.start_utc), ctx.lit_ts(ctx.end_utc)
         t = t.filter((t[start] < e0) & (t[end] > s0) & (t[end] > t[start]))
         t = t.select(*keep, s=self.us(ibis.greatest(t[start], s0)), e=self.us(ibis.least(t[end], e0)))
-        t = t.mutate(d=ibis.range(t.s // DAY_US, (t.e - 1) // DAY_US + 1).unnest())
+        if self.days <= MAX_SPANS_DAYS:
+            # one row per day an interval touches, through an equality join with the small table
+            # of (span, k), k = 0..span: cheaper than unnest(range()). A left join (every span
+            # has rows) keeps the big side as the probe side of the slots join that follows.
+            t = t.mutate(d=t.s // DAY_US, span=(t.e - 1) // DAY_US - t.s // DAY_US)
+            sp = self.spans()
+            t = t.left_join(sp, t.span == sp.sp_span)
+            t = t.select(*keep, "s", "e", d=t.d + t.sp_k)
+        else:
+            t = t.mutate(d=ibis.range(t.s // DAY_US, (t.e - 1) // DAY_US + 1).unnest())
         return t.mutate(s=ibis.greatest(t.s, t.d * DAY_US), e=ibis.least(t.e, (t.d + 1) * DAY_US))
+
+    def spans(self) -> ir.Table:
+        n = self.days + 1
+        df = pd.DataFrame([(a, k) for a in range(n) for k in range(a + 1)], columns=["sp_span", "sp_k"], dtype="int64")
+        return ibis.memtable(df)
 
     def whole_pieces(self, t: ir.Table, start: str, end: str, keep: list[str]) -> ir.Table:
         """``t`` clipped to the period, not cut into days (enough when nothing is needed per day)."""
