@@ -114,7 +114,7 @@ class TableSchema:
         return pa.schema(fields)
 
 
-def _c(name: str, type_: str, required: bool = True, **kw: object) -> Column:
+def _c(name: str, type_: str, *, required: bool = True, **kw: object) -> Column:
     return Column(name, type_, required, **kw)  # type: ignore[arg-type]
 
 
@@ -122,7 +122,6 @@ def _opt(name: str, type_: str, **kw: object) -> Column:
     return Column(name, type_, False, **kw)  # type: ignore[arg-type]
 
 
-_NON_NEG = {"min": 0.0}
 
 CALLS = TableSchema(
     "calls",
@@ -135,9 +134,9 @@ CALLS = TableSchema(
         _c("offered_at", "ts"),
         _opt("answered_at", "ts"),
         _c("ended_at", "ts"),
-        _c("talk_s", "float", **_NON_NEG),
-        _c("hold_s", "float", **_NON_NEG),
-        _c("acw_s", "float", **_NON_NEG),
+        _c("talk_s", "float", min=0.0),
+        _c("hold_s", "float", min=0.0),
+        _c("acw_s", "float", min=0.0),
         _c("outcome", "str", enum=("answered", "abandoned", "other")),
         _c("transferred", "bool"),
         _opt("disposition", "str"),
@@ -222,7 +221,7 @@ TICKETS = TableSchema(
         _opt("first_response_at", "ts"),
         _opt("resolved_at", "ts"),
         _opt("closed_at", "ts"),
-        _c("reopened_count", "int", **_NON_NEG),
+        _c("reopened_count", "int", min=0.0),
         _c("escalated", "bool"),
     ),
     key=("ticket_id",),
@@ -268,7 +267,7 @@ FORECASTS = TableSchema(
         _c("queue", "str"),
         _c("interval_start", "ts"),
         _c("interval_minutes", "int", min=1),
-        _c("forecast_calls", "float", **_NON_NEG),
+        _c("forecast_calls", "float", min=0.0),
         _opt("forecaster_id", "str", employee_ref=True),
     ),
     key=("queue", "interval_start"),
@@ -281,8 +280,8 @@ ATTENDANCE = TableSchema(
         _c("employee_id", "str", employee_ref=True),
         _c("date", "date"),
         _c("kind", "str", enum=("late", "early_leave", "absent", "leave")),
-        _c("count", "int", **_NON_NEG),
-        _opt("minutes", "float", **_NON_NEG),
+        _c("count", "int", min=0.0),
+        _opt("minutes", "float", min=0.0),
     ),
     key=("employee_id", "date", "kind"),
     title_zh="考勤",
@@ -294,7 +293,7 @@ TRAINING = TableSchema(
         _c("employee_id", "str", employee_ref=True),
         _c("course_id", "str"),
         _c("date", "date"),
-        _c("hours", "float", **_NON_NEG),
+        _c("hours", "float", min=0.0),
         _opt("exam_score", "float", min=0.0, max=100.0),
         _opt("passed", "bool"),
     ),

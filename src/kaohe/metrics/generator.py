@@ -299,7 +299,7 @@ def _store_tables() -> set[str]:
 def _daily_volume(cfg: GeneratorConfig, days: list[dt.date]) -> np.ndarray:
     weights = np.array([WEEKDAY_PROFILE[d.weekday()] for d in days])
     total = cfg.calls if cfg.calls is not None else cfg.calls_per_agent_day * cfg.agents * len(days)
-    return total * weights / weights.sum()
+    return np.asarray(total * weights / weights.sum(), dtype=float)
 
 
 def _day(cfg: GeneratorConfig, org: Org, roster: Roster, di: int, day: dt.date, volume: float,

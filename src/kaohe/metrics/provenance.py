@@ -74,10 +74,10 @@ class ProvenanceStore:
             changed = con.execute(
                 f"""SELECT count(*) FROM kpi_values c JOIN incoming i ON {_ON_KEY}
                     WHERE c.superseded_at IS NULL AND NOT ({_SAME})"""
-            ).fetchone()[0]
+            ).fetchone()[0]  # type: ignore[index]  # count(*) always returns a row
             unchanged = con.execute(
                 f"SELECT count(*) FROM kpi_values c JOIN incoming i ON {_ON_KEY} WHERE c.superseded_at IS NULL AND {_SAME}"
-            ).fetchone()[0]
+            ).fetchone()[0]  # type: ignore[index]
             con.execute(
                 f"""UPDATE kpi_values AS c SET superseded_at = ?
                     FROM incoming i WHERE {_ON_KEY} AND c.superseded_at IS NULL AND NOT ({_SAME})""",
@@ -100,7 +100,7 @@ class ProvenanceStore:
             con.unregister("incoming")
         return {"new": len(rows) - changed - unchanged, "superseded": changed, "unchanged": unchanged}
 
-    def current(self, kpi_id: str | None = None, entity_id: str | None = None, period: str | None = None) -> list[dict]:
+    def current(self, kpi_id: str | None = None, entity_id: str | None = None, period: str | None = None) -> list[dict[str, Any]]:
         where, args = ["superseded_at IS NULL"], []
         for col, val in (("kpi_id", kpi_id), ("entity_id", entity_id), ("period", period)):
             if val is not None:
@@ -109,7 +109,7 @@ class ProvenanceStore:
         return self._query(f"SELECT * FROM kpi_values WHERE {' AND '.join(where)} ORDER BY {', '.join(KEY)}", args)
 
     def history(self, kpi_id: str, entity_level: str, entity_id: str, period: str,
-                params: dict[str, Any] | None = None) -> list[dict]:
+                params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM kpi_values WHERE kpi_id = ? AND entity_level = ? AND entity_id = ? AND period = ?"
         args: list[Any] = [kpi_id, entity_level, entity_id, period]
         if params is not None:
@@ -117,7 +117,7 @@ class ProvenanceStore:
             args.append(_params_key(params))
         return self._query(sql + " ORDER BY params_key, version", args)
 
-    def _query(self, sql: str, args: list[Any]) -> list[dict]:
+    def _query(self, sql: str, args: list[Any]) -> list[dict[str, Any]]:
         cur = self.con.execute(sql, args)
         names = [d[0] for d in cur.description]
         out = []

@@ -13,6 +13,7 @@ Conventions (documented in docs/kpi-catalog.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -54,7 +55,7 @@ def handled_parts(t: ir.Table, p: dict[str, Any]) -> dict[str, Any]:
     return {"num": count_if(_answered(t)), "den": ibis.literal(None, type="float64"), "n": t.count()}
 
 
-def _per_handled(value: ir.FloatingValue):
+def _per_handled(value: Callable[[ir.Table], ir.FloatingValue]) -> Callable[[ir.Table, dict[str, Any]], dict[str, Any]]:
     def parts(t: ir.Table, p: dict[str, Any]) -> dict[str, Any]:
         a = _answered(t)
         return {"num": sum_if(value(t), a), "den": count_if(a), "n": count_if(a)}

@@ -56,7 +56,7 @@ class BuildContext:
     def lit_ts(self, d: datetime) -> ir.TimestampScalar:
         return ibis.literal(pd.Timestamp(d), type="timestamp")
 
-    def in_period(self, col: ir.TimestampValue, before: timedelta = timedelta(0), after: timedelta = timedelta(0)):
+    def in_period(self, col: ir.TimestampValue, before: timedelta = timedelta(0), after: timedelta = timedelta(0)) -> ir.BooleanValue:
         return (col >= self.lit_ts(self.start_utc - before)) & (col < self.lit_ts(self.end_utc + after))
 
     def local(self, col: ir.TimestampValue) -> ir.TimestampValue:

@@ -9,6 +9,7 @@ the sample size says how many items were reported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ibis
@@ -44,7 +45,7 @@ def _plans(ctx: BuildContext, kpi_id: str, kind: str, measure: str) -> ir.Table:
     return j.mutate(bucket=j.l_bucket, employee_id=j.employee_id)
 
 
-def _sum_ratio(kind: str, kpi_id: str):
+def _sum_ratio(kind: str, kpi_id: str) -> Callable[[BuildContext, dict[str, Any]], ir.Table]:
     def build(ctx: BuildContext, p: dict[str, Any]) -> ir.Table:
         t = _plans(ctx, kpi_id, kind, p["measure"])
         known = t.actual.notnull() & t.target.notnull()

@@ -9,6 +9,7 @@ data" into 0 by itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ibis.expr.types as ir
@@ -19,7 +20,7 @@ from kaohe.metrics.catalog.registry import KpiDefinition, Param, register_kpi
 INCIDENT_TYPES = ("report_error", "data_loss", "complaint_caused", "info_error", "major_incident", "missed_followup")
 
 
-def _attendance(kind: str):
+def _attendance(kind: str) -> Callable[[ir.Table, dict[str, Any]], dict[str, Any]]:
     def parts(t: ir.Table, p: dict[str, Any]) -> dict[str, Any]:
         return {"num": sum_if(t["count"].cast("float64"), t.kind == kind), "den": None, "n": t.count()}
 

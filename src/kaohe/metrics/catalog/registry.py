@@ -79,7 +79,7 @@ class Param:
             return f"{self.name}={value!r} must be {self.type}"
         if self.choices is not None and value not in self.choices:
             return f"{self.name}={value!r} must be one of {', '.join(map(str, self.choices))}"
-        if self.min is not None and value < self.min:
+        if self.min is not None and isinstance(value, int | float) and value < self.min:
             return f"{self.name}={value!r} must be >= {self.min}"
         return None
 

@@ -36,6 +36,7 @@ of the same name when there is one.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,7 +176,7 @@ def _condition(cond: dict[str, Any], df: pd.DataFrame) -> np.ndarray:
         return mask
     s = df[cond["column"]]
     if "in" in cond:
-        return s.astype(str).isin([str(v) for v in cond["in"]]).to_numpy()
+        return np.asarray(s.astype(str).isin([str(v) for v in cond["in"]]).to_numpy(), dtype=bool)
     num = pd.to_numeric(s, errors="coerce")
     for op, fn in (("lt", np.less), ("gt", np.greater), ("eq", np.equal)):
         if op in cond:
@@ -304,7 +305,7 @@ def _compose_ts(spec: dict[str, Any], df: pd.DataFrame, target: str,
     return result
 
 
-def load_mapping(source: str | Path | dict[str, Any]) -> Mapping:
+def load_mapping(source: str | os.PathLike[str] | dict[str, Any]) -> Mapping:
     """Load a mapping from a YAML path, a bundled mapping name (``anonymous_bank``) or a dict."""
     name: str | None = None
     if isinstance(source, dict):

@@ -22,7 +22,7 @@ def _is_blank(s: pd.Series) -> np.ndarray:
         blank |= (s == "").fillna(True).to_numpy(dtype=bool)
     elif s.dtype == object:
         blank |= s.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
-    return blank
+    return np.asarray(blank, dtype=bool)
 
 
 def _as_text(s: pd.Series) -> pd.Series:
