@@ -60,13 +60,20 @@ ORG_ACTIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _sheet_action_table() -> dict[str, frozenset[str]]:
-    from kaohe.web.appraisal.workflow import TRANSITIONS
+_SHEET_TABLE: dict[str, frozenset[str]] | None = None
 
-    table = dict(SHEET_ACTIONS)
-    for t in TRANSITIONS.values():
-        table[t.name] = t.roles
-    return table
+
+def _sheet_action_table() -> dict[str, frozenset[str]]:
+    # built once: a list page asks about every workflow step of every row
+    global _SHEET_TABLE
+    if _SHEET_TABLE is None:
+        from kaohe.web.appraisal.workflow import TRANSITIONS
+
+        table = dict(SHEET_ACTIONS)
+        for t in TRANSITIONS.values():
+            table[t.name] = t.roles
+        _SHEET_TABLE = table
+    return _SHEET_TABLE
 
 
 def all_actions() -> list[str]:
@@ -160,14 +167,68 @@ def relations(user: Any, employee: Any, sheet: Any = None) -> set[str]:
         if ra.role == "auditor" and ra.company_id == employee.company_id:
             found.add("auditor")
     if sheet is not None and not own:
-        from kaohe.web.appraisal.models import Appeal, Rating
-
-        if Appeal.objects.filter(sheet=sheet, re_reviewer=user, outcome="pending").exists():
-            found.add("re_reviewer")
-        for role in Rating.objects.filter(sheet=sheet, rater=user, role__in=["peer", "customer"]).values_list(
-                "role", flat=True):
-            found.add(role)
+        found |= _sheet_relations(user, sheet)
     return found
+
+
+# The relations a sheet itself gives (re-reviewer of a pending appeal, peer or customer asked to
+# rate). `prefetch_relations` reads them for a whole list in two queries and keeps them on the
+# sheet objects; without it, `relations` asks for one sheet at a time.
+_SHEET_REL_ATTR = "_kaohe_sheet_relations"
+
+
+def _sheet_relations(user: Any, sheet: Any) -> set[str]:
+    kept = getattr(sheet, _SHEET_REL_ATTR, None)
+    if kept is not None and kept[0] == user.pk:
+        return set(kept[1])
+    from kaohe.web.appraisal.models import Appeal, Rating
+
+    found: set[str] = set()
+    if Appeal.objects.filter(sheet=sheet, re_reviewer=user, outcome="pending").exists():
+        found.add("re_reviewer")
+    found.update(Rating.objects.filter(sheet=sheet, rater=user, role__in=["peer", "customer"])
+                 .values_list("role", flat=True))
+    return found
+
+
+def prefetch_relations(user: Any, sheets: Any) -> list[Any]:
+    """Read what `relations` needs for many sheets at once and keep it on the sheet objects.
+
+    For pages that list sheets and ask `can()` several times per row: two queries for the
+    whole list instead of two per question. Use it on freshly loaded sheets of a read-only
+    view; a change made afterwards in the same request (a new rating, an appeal) is not seen
+    by these objects. The employees' managers and their managers (the supervisor and reviewer
+    relations) are read in one more query unless the sheets came with them.
+    """
+    sheets = list(sheets)
+    if user is None or not getattr(user, "is_authenticated", False) or not sheets:
+        return sheets
+    from kaohe.web.appraisal.models import Appeal, Rating
+    from kaohe.web.org.models import Employee
+
+    employees = [s.employee for s in sheets]
+    missing = {e.manager_id for e in employees if e.manager_id is not None and not Employee.manager.is_cached(e)}
+    if missing:
+        managers = Employee.objects.select_related("manager").in_bulk(missing)
+        for e in employees:
+            if e.manager_id in managers:
+                e.manager = managers[e.manager_id]
+    ids = [s.pk for s in sheets]
+    extra: dict[int, set[str]] = {pk: set() for pk in ids}
+    for pk in Appeal.objects.filter(sheet_id__in=ids, re_reviewer=user, outcome="pending").values_list(
+            "sheet_id", flat=True):
+        extra[pk].add("re_reviewer")
+    for pk, role in Rating.objects.filter(sheet_id__in=ids, rater=user, role__in=["peer", "customer"]).values_list(
+            "sheet_id", "role"):
+        extra[pk].add(role)
+    for s in sheets:
+        setattr(s, _SHEET_REL_ATTR, (user.pk, frozenset(extra[s.pk])))
+    return sheets
+
+
+def can_many(user: Any, action: str, sheets: Any) -> dict[int, bool]:
+    """`can(user, action, sheet)` for every sheet of a list, by sheet id, in a fixed number of queries."""
+    return {s.pk: can(user, action, s) for s in prefetch_relations(user, sheets)}
 
 
 def org_roles(user: Any, obj: Any, action: str = "") -> set[str]:
@@ -247,7 +308,9 @@ def visible_employees(user: Any) -> QuerySet:
 
     if user is None or not getattr(user, "is_authenticated", False):
         return Employee.objects.none()
-    q = (Q(user=user) | Q(manager__user=user) | Q(manager__manager__user=user)
+    mine = Employee.objects.filter(user=user).values("pk")
+    managed = Employee.objects.filter(manager_id__in=mine).values("pk")  # direct reports (supervisor)
+    q = (Q(user=user) | Q(manager_id__in=mine) | Q(manager_id__in=managed)  # … and their reports (reviewer)
          | _scope_q(user, "", {"supervisor", "reviewer", "hr", "director"}))
     return Employee.objects.filter(q).distinct()
 
@@ -258,10 +321,14 @@ def visible_sheets(user: Any, cycle: Any = None) -> QuerySet:
 
     if user is None or not getattr(user, "is_authenticated", False):
         return Sheet.objects.none()
-    q = (Q(employee__user=user) | Q(employee__manager__user=user) | Q(employee__manager__manager__user=user)
-         | _scope_q(user, "employee__", {"supervisor", "reviewer", "hr", "director"})
-         | Q(appeals__re_reviewer=user, appeals__outcome="pending"))
-    qs = Sheet.objects.filter(q)
+    from kaohe.web.appraisal.models import Appeal
+
+    # The same rule as before, written as two id subqueries instead of one OR over joined
+    # tables: PostgreSQL then reads the few matching employees by index instead of joining
+    # every sheet of the company to its employee, manager, manager's manager and appeals.
+    qs = Sheet.objects.filter(Q(employee_id__in=visible_employees(user).order_by().values("pk"))
+                              | Q(pk__in=Appeal.objects.filter(re_reviewer=user, outcome="pending")
+                                  .values("sheet_id")))
     if cycle is not None:
         qs = qs.filter(cycle=cycle)
     return qs.distinct().select_related("employee", "cycle", "current_score")

@@ -176,14 +176,14 @@ def list_kpi_values(request: HttpRequest, cycle_id: int = Path(..., ge=1, le=MAX
                     limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = OFFSET) -> Any:
     from kaohe.web.appraisal.models import KpiValue
     from kaohe.web.appraisal.services import current_computation
-    from kaohe.web.permissions import can, visible_sheets
+    from kaohe.web.permissions import can, prefetch_relations, visible_sheets
 
     need_scope(request, "kpis:read")
     cycle = _cycle(request, cycle_id)
     computation = current_computation(cycle)
     if computation is None:
         return {"count": 0, "limit": limit, "offset": offset, "items": []}
-    employee_ids = [s.employee_id for s in visible_sheets(request.user, cycle)
+    employee_ids = [s.employee_id for s in prefetch_relations(request.user, visible_sheets(request.user, cycle))
                     if can(request.user, "view_kpi_records", s)]
     qs = (KpiValue.objects.filter(computation=computation, employee_id__in=employee_ids)
           .select_related("employee").order_by("employee__code", "kpi", "params_key", "scope", "pk"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kaohe.web.org.models import Employee, RoleAssignment
+from kaohe.web.org.models import Employee
+from kaohe.web.permissions import _assignments
 
 
 def roles_of(user: Any) -> set[str]:
@@ -16,7 +17,7 @@ def roles_of(user: Any) -> set[str]:
     cached = getattr(user, "_kaohe_ui_roles", None)
     if cached is not None:
         return cached
-    roles = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    roles = {ra.role for ra in _assignments(user)}  # the same list the permission checks read
     if Employee.objects.filter(user=user).exists():
         roles.add("employee")
     if Employee.objects.filter(manager__user=user).exists():

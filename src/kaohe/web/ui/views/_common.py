@@ -23,7 +23,7 @@ from .. import formtokens
 def load_sheet(request: HttpRequest, pk: int, action: str = "view_sheet") -> Sheet:
     """The sheet, or a refusal: another employee's sheet by URL raises Forbidden (403)."""
     sheet = get_object_or_404(Sheet.objects.select_related(
-        "employee__position", "employee__manager", "employee__team", "cycle__company", "scheme",
+        "employee__position", "employee__manager__manager", "employee__team", "cycle__company", "scheme",
         "current_score"), pk=pk)
     require(request.user, action, sheet)
     return sheet

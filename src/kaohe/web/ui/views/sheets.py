@@ -13,7 +13,7 @@ from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import Appeal, Interview, ResponsibilityLetter, Sheet
 from kaohe.web.appraisal.workflow import ACTION_STATES, TRANSITIONS
 from kaohe.web.errors import IllegalTransition
-from kaohe.web.permissions import can
+from kaohe.web.permissions import can, prefetch_relations
 
 from .. import sheetview
 from ..refusals import page
@@ -69,6 +69,7 @@ def step_buttons(request: HttpRequest, sheet: Sheet) -> list[dict]:
 @page
 def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = load_sheet(request, pk)
+    prefetch_relations(request.user, [sheet])  # the page asks can() some twenty times: read once
     own = sheet.employee.user_id == request.user.pk
     context = {
         "show_scores": not own or sheet.state in RESULT_STATES,

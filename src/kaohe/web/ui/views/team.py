@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import SheetState
 from kaohe.web.errors import Forbidden, InvalidInput
-from kaohe.web.permissions import can, relations, visible_sheets
+from kaohe.web.permissions import can, prefetch_relations, relations, visible_sheets
 
 from .. import sheetview
 from ..forms import ReasonForm
@@ -30,9 +30,9 @@ def _rows(request: HttpRequest, sheets) -> list[dict]:  # type: ignore[no-untype
 def my_team(request: HttpRequest) -> HttpResponse:
     if "supervisor" not in roles_of(request.user):
         raise Forbidden("只有考核人有团队页面", "Only supervisors have a team page")
-    sheets = [s for s in visible_sheets(request.user).exclude(employee__user=request.user)
-              .select_related("employee__position").order_by("-cycle__start", "employee__code")
-              if "supervisor" in relations(request.user, s.employee, s)]
+    listed = prefetch_relations(request.user, visible_sheets(request.user).exclude(employee__user=request.user)
+                                .select_related("employee__position").order_by("-cycle__start", "employee__code"))
+    sheets = [s for s in listed if "supervisor" in relations(request.user, s.employee, s)]
     return render(request, "ui/team/team.html", {"rows": _rows(request, sheets)})
 
 
@@ -40,8 +40,9 @@ def my_team(request: HttpRequest) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     if "reviewer" not in roles_of(request.user):
         raise Forbidden("只有审核人有审批页面", "Only reviewers have an approvals page")
-    waiting = [s for s in visible_sheets(request.user).filter(state=SheetState.REVIEWER_APPROVAL)
-               .select_related("employee__position") if can(request.user, "approve", s)]
+    listed = prefetch_relations(request.user, visible_sheets(request.user).filter(state=SheetState.REVIEWER_APPROVAL)
+                                .select_related("employee__position"))
+    waiting = [s for s in listed if can(request.user, "approve", s)]
     return render(request, "ui/team/review_queue.html", {"rows": _rows(request, waiting)})
 
 
