@@ -41,6 +41,8 @@ def page_table(sheet: Sheet, other: Sheet) -> list[tuple[str, str, set[str], str
         ("calibration board", reverse("ui:calibration_board", args=[c]), {"reviewer", "director", "hr"}, None),
         ("upload", reverse("ui:upload", args=[c]), {"hr"}, None),
         ("hr home", reverse("ui:hr_home"), {"hr"}, None),
+        ("import employees", reverse("ui:import_employees"), {"hr"}, None),
+        ("employee template", reverse("ui:employee_template"), {"hr"}, None),
         ("audit trail", reverse("ui:audit_trail"), {"auditor", "hr"}, None),
         ("appeals", reverse("ui:appeal_list"), EVERYONE, None),
         ("competency list", reverse("ui:competency_list"), EVERYONE, None),

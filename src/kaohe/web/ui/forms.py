@@ -245,3 +245,26 @@ class RequestRatingsForm(forms.Form):
     def __init__(self, *args, people: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["raters"].choices = people
+
+
+class EmployeeImportForm(forms.Form):
+    """An employee list in Excel; the rows themselves are checked by the org service."""
+
+    MAX_BYTES = 10 * 1024 * 1024  # a list of thousands of employees is well under this
+
+    company = forms.ModelChoiceField(label=_("Company"), queryset=None, empty_label=None)
+    file = forms.FileField(label=_("Employee list (.xlsx)"))
+
+    def __init__(self, *args, companies: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from kaohe.web.org.models import Company
+
+        self.fields["company"].queryset = Company.objects.filter(pk__in=[c.pk for c in companies]).order_by("code")
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("Use an Excel workbook (.xlsx); save other formats as .xlsx first."))
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB."))
+        return upload

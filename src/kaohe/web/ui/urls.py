@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from .views import account, appeals, audit, competency, cycles, ratings, sheets, team, uploads
+from .views import account, appeals, audit, competency, cycles, employees, ratings, sheets, team, uploads
 
 app_name = "ui"
 
@@ -37,6 +37,8 @@ urlpatterns = [
     path("sheets/<int:pk>/rate/<slug:role>/", ratings.other_rating, name="other_rating"),
     # HR
     path("hr/", cycles.hr_home, name="hr_home"),
+    path("hr/employees/import/", employees.import_employees, name="import_employees"),
+    path("hr/employees/template.xlsx", employees.employee_template, name="employee_template"),
     path("cycles/", cycles.cycle_list, name="cycle_list"),
     path("cycles/<int:pk>/", cycles.cycle_progress, name="cycle_progress"),
     path("cycles/<int:pk>/compute/", cycles.compute_kpis, name="compute_kpis"),
