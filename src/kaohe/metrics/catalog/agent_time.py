@@ -18,6 +18,7 @@ period: cutting them into days is a noticeable part of the pass (about a fifth).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -199,7 +200,8 @@ def _states_base(ctx: BuildContext) -> ir.Table:
 register_base(Base("agent_states", "agent_states", _states_base))
 
 
-def _state_ratio(num_states: tuple[str, ...], den_states: tuple[str, ...]):
+def _state_ratio(num_states: tuple[str, ...],
+                 den_states: tuple[str, ...]) -> Callable[[ir.Table, dict[str, Any]], dict[str, Any]]:
     def parts(t: ir.Table, p: dict[str, Any]) -> dict[str, Any]:
         den = sum_if(t.secs, t.state.isin(list(den_states)))
         return {"num": sum_if(t.secs, t.state.isin(list(num_states))), "den": den, "n": den}
@@ -213,7 +215,7 @@ def seat_parts(t: ir.Table, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def seat_denominator(p: dict[str, Any], bucket_seconds: float) -> float:
-    return bucket_seconds * p["open_hours_per_day"] / 24.0
+    return bucket_seconds * float(p["open_hours_per_day"]) / 24.0
 
 
 def adherence_parts(t: ir.Table, p: dict[str, Any]) -> dict[str, Any]:
