@@ -14,8 +14,18 @@ kind, throughput and errors, and writes them into docs/benchmarks.md between the
 `<!-- load-bench -->` and `<!-- /load-bench -->`, with each kind's latency as a ratio of
 the baseline measured in the same run. Target: p95 ≤ 300 ms, no errors.
 
-    nice -n 10 .venv/bin/python bench/load_bench.py [--users 50] [--employees 10000]
-        [--requests 40] [--seconds 120] [--think 1.0] [--pushes 20] [--push-rows 500] [--no-docs]
+Fairness: the client runs on the same cores as the server, so it is kept cheap (one
+keep-alive `requests.Session` per user, threads that mostly sleep through a think time),
+its own CPU time is measured (os.times) and reported next to gunicorn's and PostgreSQL's,
+and the first `--warmup` seconds (workers importing, connections opening, caches filling)
+are left out of the figures.
+
+    nice -n 5 .venv/bin/python bench/load_bench.py [--users 50] [--employees 10000]
+        [--requests 100] [--seconds 120] [--warmup 15] [--think 1.0] [--pushes 20] [--push-rows 500]
+        [--keep-db] [--no-docs]
+
+`--keep-db` reuses the database of the previous run (new passwords, a new token) to
+compare gunicorn settings quickly, e.g. KAOHE_WORKER_CLASS=gthread KAOHE_WORKERS=2 KAOHE_THREADS=8.
 """
 
 from __future__ import annotations
@@ -38,6 +48,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DB_NAME = "kaohe_bench"
@@ -174,15 +185,91 @@ def build_world(n_employees: int) -> World:
                  n_agents)
 
 
+def analyze() -> None:
+    """Fresh planner statistics, as autovacuum would have them in a running site: right after
+    a bulk load PostgreSQL still believes the tables are small and plans accordingly."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+def reuse_world() -> World:
+    """The previous run's company (`--keep-db`): new password for every bench user, a new token."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from kaohe.web.api.models import IntegrationToken
+    from kaohe.web.appraisal.models import Sheet
+    from kaohe.web.org.models import Company
+
+    User = get_user_model()
+    company = Company.objects.get(code="bench")
+    User.objects.filter(email__endswith="@bench.invalid").update(password=make_password(PASSWORD))
+    names = list(User.objects.filter(email__endswith="@bench.invalid").values_list("username", flat=True))
+    _, raw = IntegrationToken.issue(name="bench ACD push", company=company,
+                                    acting_user=User.objects.get(username="hr"), scopes=["records:write"], days=1)
+    return World(sorted(n for n in names if n.startswith("a")), sorted(n for n in names if n.startswith("s")),
+                 "hr", raw, Sheet.objects.filter(cycle__company=company).count())
+
+
+# ---- CPU accounting ----------------------------------------------------------------------------
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: str) -> tuple[int, float, str]:
+    """(process group, CPU seconds incl. reaped children, command line) of one process."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2:].split()
+    cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    return int(fields[2]), sum(int(x) for x in fields[11:15]) / TICK, cmd
+
+
+def cpu_snapshot(gunicorn_pgid: int) -> dict[str, Any]:
+    """CPU seconds so far: this client, gunicorn (master + workers, recycled ones included via the
+    master's children time), each PostgreSQL backend of the bench database, and the whole machine
+    (busy time of all cores, from /proc/stat)."""
+    t = os.times()
+    out: dict[str, Any] = {"client": t.user + t.system, "gunicorn": 0.0, "postgres": {}}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            pgid, secs, cmd = _proc_cpu(pid)
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile, or not ours to read
+        if pgid == gunicorn_pgid:
+            out["gunicorn"] += secs
+        elif cmd.startswith("postgres:") and f" {DB_NAME} " in cmd:
+            out["postgres"][pid] = secs
+    busy = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    out["machine"] = (sum(busy) - busy[3] - busy[4]) / TICK  # all but idle and iowait
+    return out
+
+
+def cpu_used(start: dict[str, Any], end: dict[str, Any]) -> dict[str, float]:
+    """CPU seconds between two snapshots. A PostgreSQL backend that ended in between is missed
+    (its time is gone with it), so that figure is a lower bound."""
+    used = {k: end[k] - start[k] for k in ("client", "gunicorn", "machine")}
+    used["postgres"] = sum(secs - start["postgres"].get(pid, 0.0) for pid, secs in end["postgres"].items())
+    return used
+
+
 # ---- load --------------------------------------------------------------------------------------
 @dataclass
 class Results:
     samples: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    measure_from: float = 0.0  # time.perf_counter(): requests started earlier are warm-up, not counted
+    warmup_requests: int = 0
+    warmup_errors: int = 0
 
     def add(self, kind: str, seconds: float, error: str | None = None) -> None:
+        started = time.perf_counter() - seconds
         with self.lock:
+            if started < self.measure_from:
+                self.warmup_requests += 1
+                self.warmup_errors += bool(error)
+                return
             self.samples[kind].append(seconds)
             if error:
                 self.errors[kind].append(error)
@@ -249,10 +336,11 @@ def push_loop(base: str, token: str, results: Results, pushes: int, rows: int, d
     s = requests.Session()
     s.headers.update({"Authorization": f"Bearer {token}", "X-Forwarded-Proto": "https"})
     rng = random.Random(worker)
+    run = secrets.token_hex(3)  # fresh survey ids on every run, also with --keep-db
     for n in range(pushes):
         if time.monotonic() > deadline:
             return
-        body = {"rows": [{"survey_id": f"w{worker}-p{n}-r{i}", "agent_id": f"A{rng.randrange(n_agents):05d}",
+        body = {"rows": [{"survey_id": f"{run}-w{worker}-p{n}-r{i}", "agent_id": f"A{rng.randrange(n_agents):05d}",
                           "customer_id": f"c{rng.randrange(10**6)}",
                           "answered_at": f"2026-10-{rng.randint(1, 28):02d} {rng.randint(8, 20):02d}:00:00",
                           "csat": rng.randint(1, 5), "nps": rng.randint(0, 10)} for i in range(rows)]}
@@ -277,7 +365,7 @@ def pct(values: list[float], q: float) -> float:
 
 # ---- report ------------------------------------------------------------------------------------
 def report(results: Results, elapsed: float, args: argparse.Namespace, setup_s: float, workers: str,
-           solo: Results, loads: tuple[float, float]) -> str:
+           solo: Results, loads: tuple[float, float], cpu: dict[str, float]) -> str:
     base = results.samples.get("baseline static file", [])
     b50, b95 = pct(base, 50), pct(base, 95)
     total = sum(len(v) for v in results.samples.values())
@@ -286,17 +374,24 @@ def report(results: Results, elapsed: float, args: argparse.Namespace, setup_s: 
         BEGIN, "",
         f"_Generated by `bench/load_bench.py` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC — "
         f"{os.cpu_count()} cores shared with other work, CPython {platform.python_version()}, "
-        f"PostgreSQL on 127.0.0.1, gunicorn {workers} sync workers (deploy/gunicorn.conf.py), "
-        f"production settings (DEBUG off, CSP, axes, whitenoise, connections kept 60 s). Machine load average "
+        f"PostgreSQL on 127.0.0.1, gunicorn {workers} (deploy/gunicorn.conf.py), "
+        f"production settings (DEBUG off, CSP, axes, whitenoise, connections kept "
+        f"{os.environ.get('KAOHE_DB_CONN_MAX_AGE')} s). Machine load average "
         f"(all processes, 1 min) {loads[0]:.1f} before and {loads[1]:.1f} after the load phase._", "",
-        f"Setup: {args.employees:,} employees ({args.employees // 16:,}-ish teams), one open cycle, "
-        f"built with bulk_create in {setup_s:.0f} s. Load: {args.users} concurrent users who log in through "
+        f"Setup: {args.employees:,} employees (600 teams), one open cycle, "
+        f"{'reused from the previous run' if args.keep_db else 'built with bulk_create'} in {setup_s:.0f} s, "
+        f"then ANALYZE. Load: {args.users} concurrent users who log in through "
         f"the login page ({args.users - args.supervisors} agents on my-appraisal, {args.supervisors} "
         f"supervisors on the team page), each up to {args.requests} page views with a mean think time of "
         f"{args.think:g} s, plus a static-file request after every page view (the baseline); "
         f"{args.pushers} integration(s) pushing {args.push_rows}-row batches of survey records through the API "
-        f"(up to {args.pushes} pushes each). Ran {elapsed:.0f} s: {total:,} requests, "
-        f"{total / elapsed:.1f} requests/s, {errors} error(s).", "",
+        f"(up to {args.pushes} pushes each). Ran {elapsed + args.warmup:.0f} s; the first {args.warmup:g} s are "
+        f"warm-up and not counted ({results.warmup_requests:,} requests, {results.warmup_errors} errors). "
+        f"Measured {elapsed:.0f} s: {total:,} requests, {total / elapsed:.1f} requests/s, {errors} error(s).", "",
+        "CPU used during the measured phase, in cores (CPU seconds ÷ wall seconds; the machine has "
+        f"{os.cpu_count()}): load generator {cpu['client'] / elapsed:.2f}, gunicorn {cpu['gunicorn'] / elapsed:.2f}, "
+        f"PostgreSQL backends of the bench database ≥ {cpu['postgres'] / elapsed:.2f}, whole machine "
+        f"{cpu['machine'] / elapsed:.2f} (the rest is other work on the machine).", "",
         "| kind | requests | p50 | p95 | p99 | p50 ÷ baseline | p95 ÷ baseline | errors | p95 ≤ 300 ms "
         "| alone: p50 (one user, no other load) |",
         "|---|---|---|---|---|---|---|---|---|---|",
@@ -308,7 +403,7 @@ def report(results: Results, elapsed: float, args: argparse.Namespace, setup_s: 
         ratio95 = "1×" if kind.startswith("baseline") else f"{p95 / b95:.1f}×"
         met = "—" if kind.startswith("baseline") else ("met" if p95 <= TARGET_P95_MS else "**missed**")
         if kind.startswith("bulk"):
-            met = "— (batch write; see below)"
+            met = "— (batch write, not a page view)"
         alone = solo.samples.get(kind, [])
         alone_txt = f"{pct(alone, 50):.0f} ms ({len(alone)} requests)" if alone else "—"
         lines.append(f"| {kind} | {len(v):,} | {p50:.0f} ms | {p95:.0f} ms | {p99:.0f} ms | {ratio50} | {ratio95} "
@@ -320,14 +415,24 @@ def report(results: Results, elapsed: float, args: argparse.Namespace, setup_s: 
                   f"{'' if not errors else f' ({errors} errors)'}.", ""]
     lines += ["The *alone* column is the same page requested by one user with nothing else running against "
               "gunicorn, just before the load phase: it is the service time. Under load, the difference to it is "
-              "time spent waiting for a free worker; the baseline (a static file that needs no view and no "
-              "database) waits in the same queue, which is why the ratios stay near 2× while the absolute "
-              "figures grow with the queue.", ""]
+              "time spent waiting for a free worker or a free core; the baseline (a static file that needs no view "
+              "and no database) waits in the same queue, so a high baseline means the machine or the worker pool "
+              "is saturated rather than a slow page.", ""]
     if results.errors:
         lines.append("First errors: " + "; ".join(f"{k}: {v[0]}" for k, v in results.errors.items()))
         lines.append("")
     lines.append(END)
     return "\n".join(lines)
+
+
+def gunicorn_setup() -> str:
+    """The worker model as deploy/gunicorn.conf.py resolves it under this environment."""
+    import runpy
+
+    conf = runpy.run_path(str(REPO / "deploy" / "gunicorn.conf.py"))
+    kind = conf.get("worker_class", "sync")
+    threads = f" × {conf['threads']} threads" if kind == "gthread" else ""
+    return f"{conf['workers']} {kind} workers{threads}"
 
 
 def write_docs(section: str) -> None:
@@ -347,32 +452,40 @@ def main() -> int:
     ap.add_argument("--employees", type=int, default=10_000)
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--supervisors", type=int, default=10, help="how many of the users are supervisors")
-    ap.add_argument("--requests", type=int, default=40, help="page views per user")
-    ap.add_argument("--seconds", type=float, default=180, help="time limit of the load phase")
+    ap.add_argument("--requests", type=int, default=100, help="page views per user (a bound; time usually ends first)")
+    ap.add_argument("--seconds", type=float, default=120, help="time limit of the load phase, warm-up included")
     ap.add_argument("--think", type=float, default=1.0, help="mean think time between page views (s)")
     ap.add_argument("--pushers", type=int, default=1)
     ap.add_argument("--pushes", type=int, default=20)
     ap.add_argument("--push-rows", type=int, default=500)
+    ap.add_argument("--warmup", type=float, default=15, help="seconds at the start of the load phase not counted")
+    ap.add_argument("--keep-db", action="store_true", help="reuse the previous run's database")
     ap.add_argument("--no-docs", action="store_true")
     args = ap.parse_args()
 
     port = free_port()
     env = configure_env(port)
     # a fresh event store too: the database is recreated, so earlier pushes must not count as "already imported"
-    for sub in ("events", "uploads"):
-        shutil.rmtree(DATA_DIR / sub, ignore_errors=True)
+    if not args.keep_db:
+        for sub in ("events", "uploads"):
+            shutil.rmtree(DATA_DIR / sub, ignore_errors=True)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
-    print(f"recreating database {DB_NAME} …", flush=True)
-    recreate_database()
     import django
     from django.core.management import call_command
 
+    if not args.keep_db:
+        print(f"recreating database {DB_NAME} …", flush=True)
+        recreate_database()
     django.setup()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    print(f"building {args.employees:,} employees …", flush=True)
-    world = build_world(args.employees)
+    if args.keep_db:
+        world = reuse_world()
+    else:
+        print(f"building {args.employees:,} employees …", flush=True)
+        world = build_world(args.employees)
+    analyze()
     from django.db import connections
 
     connections.close_all()
@@ -407,7 +520,7 @@ def main() -> int:
         print("alone: one user at a time …", flush=True)
         for s_, kind, path in (sessions[0], sessions[-1]):
             user_loop(base, s_, kind, path, solo, 10, time.monotonic() + 120, 0.0, random.Random(0))
-        results = Results()
+        results = Results(measure_from=time.perf_counter() + args.warmup)
         load_before = os.getloadavg()[0]
         deadline = time.monotonic() + args.seconds
         threads = [threading.Thread(target=user_loop, args=(base, s, kind, path, results, args.requests, deadline,
@@ -417,12 +530,15 @@ def main() -> int:
                                                              args.push_rows, deadline, w, world.sheets))
                     for w in range(args.pushers)]
         print(f"load: {len(threads)} threads, up to {args.seconds:.0f} s …", flush=True)
-        start = time.monotonic()
         for t in threads:
             t.start()
+        time.sleep(args.warmup)
+        start, cpu_start = time.monotonic(), cpu_snapshot(gunicorn.pid)
         for t in threads:
             t.join()
         elapsed = time.monotonic() - start
+        cpu_end = cpu_snapshot(gunicorn.pid)
+        cpu = cpu_used(cpu_start, cpu_end)
         load_after = os.getloadavg()[0]
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
@@ -430,10 +546,8 @@ def main() -> int:
             gunicorn.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(gunicorn.pid, signal.SIGKILL)
-    from kaohe.web.settings import env_int
-
-    workers = str(env_int("KAOHE_WORKERS", (os.cpu_count() or 1) * 2 + 1))
-    section = report(results, elapsed, args, setup_s, workers, solo, (load_before, load_after))
+    workers = gunicorn_setup()
+    section = report(results, elapsed, args, setup_s, workers, solo, (load_before, load_after), cpu)
     print(section)
     if not args.no_docs:
         write_docs(section)

@@ -98,3 +98,9 @@ def test_an_unhandled_crash_is_answered_in_the_error_shape(client, monkeypatch, 
     r = client.get(f"/api/v1/cycles/{cycle.pk}/sheets", HTTP_AUTHORIZATION=f"Bearer {issue_token('hr')}")
     err = assert_error_shape(r, 500, "server_error")
     assert "simulated" not in str(err)  # no internals leak to the client
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_a_filter_is_refused_not_a_server_error(api_get, issue_token):
+    err = assert_error_shape(api_get("/audit", issue_token("auditor"), object_type="sheet\x00"), 422, "invalid")
+    assert any("object_type" in p["field"] for p in err["details"]["problems"])

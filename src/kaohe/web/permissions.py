@@ -191,6 +191,9 @@ def _sheet_relations(user: Any, sheet: Any) -> set[str]:
     return found
 
 
+PREFETCH_CHUNK = 5000  # sheet ids per query: well under SQLite's limit on query parameters
+
+
 def prefetch_relations(user: Any, sheets: Any) -> list[Any]:
     """Read what `relations` needs for many sheets at once and keep it on the sheet objects.
 
@@ -209,18 +212,22 @@ def prefetch_relations(user: Any, sheets: Any) -> list[Any]:
     employees = [s.employee for s in sheets]
     missing = {e.manager_id for e in employees if e.manager_id is not None and not Employee.manager.is_cached(e)}
     if missing:
-        managers = Employee.objects.select_related("manager").in_bulk(missing)
+        managers = Employee.objects.select_related("manager").in_bulk(list(missing))  # in_bulk batches the ids
         for e in employees:
             if e.manager_id in managers:
                 e.manager = managers[e.manager_id]
-    ids = [s.pk for s in sheets]
-    extra: dict[int, set[str]] = {pk: set() for pk in ids}
-    for pk in Appeal.objects.filter(sheet_id__in=ids, re_reviewer=user, outcome="pending").values_list(
-            "sheet_id", flat=True):
-        extra[pk].add("re_reviewer")
-    for pk, role in Rating.objects.filter(sheet_id__in=ids, rater=user, role__in=["peer", "customer"]).values_list(
-            "sheet_id", "role"):
-        extra[pk].add(role)
+    ids = [s.pk for s in sheets if s.employee.user_id != user.pk]  # own sheets: `relations` never asks
+    extra: dict[int, set[str]] = {s.pk: set() for s in sheets}
+    if not ids:
+        return sheets
+    for start in range(0, len(ids), PREFETCH_CHUNK):  # an HR list may hold a whole company
+        chunk = ids[start:start + PREFETCH_CHUNK]
+        for pk in Appeal.objects.filter(sheet_id__in=chunk, re_reviewer=user, outcome="pending").values_list(
+                "sheet_id", flat=True):
+            extra[pk].add("re_reviewer")
+        for pk, role in Rating.objects.filter(sheet_id__in=chunk, rater=user,
+                                              role__in=["peer", "customer"]).values_list("sheet_id", "role"):
+            extra[pk].add(role)
     for s in sheets:
         setattr(s, _SHEET_REL_ATTR, (user.pk, frozenset(extra[s.pk])))
     return sheets
@@ -302,6 +309,9 @@ def _scope_q(user: Any, prefix: str, roles: set[str]) -> Q:
     return q
 
 
+COVERING_ROLES = frozenset({"supervisor", "reviewer", "hr", "director"})  # roles that open others' sheets
+
+
 def visible_employees(user: Any) -> QuerySet:
     """Employees whose sheets the user may see: themself plus what their roles cover."""
     from kaohe.web.org.models import Employee
@@ -326,7 +336,12 @@ def visible_sheets(user: Any, cycle: Any = None) -> QuerySet:
     # The same rule as before, written as two id subqueries instead of one OR over joined
     # tables: PostgreSQL then reads the few matching employees by index instead of joining
     # every sheet of the company to its employee, manager, manager's manager and appeals.
-    qs = Sheet.objects.filter(Q(employee_id__in=visible_employees(user).order_by().values("pk"))
+    employees: Any = visible_employees(user).order_by().values("pk")
+    if not any(ra.scope in ("company", "department") and ra.role in COVERING_ROLES for ra in _assignments(user)):
+        # a supervisor's or an agent's few employees: read them first, so that PostgreSQL
+        # knows how few they are and reads their sheets by index
+        employees = list(employees.values_list("pk", flat=True))
+    qs = Sheet.objects.filter(Q(employee_id__in=employees)
                               | Q(pk__in=Appeal.objects.filter(re_reviewer=user, outcome="pending")
                                   .values("sheet_id")))
     if cycle is not None:

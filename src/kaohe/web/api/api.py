@@ -38,6 +38,12 @@ from kaohe.web.errors import KaoheError, NotFound
 MAX_LIMIT = 500
 MAX_ID = 2**31 - 1  # ids and offsets beyond this overflow SQLite's and PostgreSQL's integers
 OFFSET = Query(0, ge=0, le=MAX_ID)
+# filter texts: printable, no NUL (PostgreSQL text cannot hold it), short enough for any id
+TEXT_PATTERN = r"^[^\x00-\x1f]*$"
+
+
+def _text_filter() -> Any:
+    return Query(None, max_length=64, pattern=TEXT_PATTERN)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
@@ -147,7 +153,7 @@ class AuditPage(Page):
 
 @api.post("/records/{table}", response={200: RecordsOut, **ERRORS}, tags=["records"],
           summary="Push operational records / 推送业务记录")
-def push_records(request: HttpRequest, body: RecordsIn, table: str = Path(..., max_length=64)) -> Any:
+def push_records(request: HttpRequest, body: RecordsIn, table: str = Path(..., max_length=64, pattern=TEXT_PATTERN)) -> Any:
     """Validates every row like a file import and loads all of them or none.
 
     Rows are idempotent by the table's natural key: pushing the same rows twice loads
@@ -172,7 +178,7 @@ def list_cycles(request: HttpRequest, limit: int = Query(50, ge=1, le=MAX_LIMIT)
 @api.get("/cycles/{cycle_id}/kpi-values", response={200: KpiPage, **ERRORS}, tags=["kpis"],
          summary="KPI values of a cycle / 周期 KPI 值")
 def list_kpi_values(request: HttpRequest, cycle_id: int = Path(..., ge=1, le=MAX_ID),
-                    employee: str | None = None, kpi: str | None = None,
+                    employee: str | None = _text_filter(), kpi: str | None = _text_filter(),
                     limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = OFFSET) -> Any:
     from kaohe.web.appraisal.models import KpiValue
     from kaohe.web.appraisal.services import current_computation
@@ -248,7 +254,8 @@ def list_results(request: HttpRequest, cycle_id: int = Path(..., ge=1, le=MAX_ID
 
 
 @api.get("/audit", response={200: AuditPage, **ERRORS}, tags=["audit"], summary="The audit trail / 审计记录")
-def list_audit(request: HttpRequest, object_type: str | None = None, object_id: str | None = None,
+def list_audit(request: HttpRequest, object_type: str | None = _text_filter(),
+               object_id: str | None = _text_filter(),
                limit: int = Query(100, ge=1, le=MAX_LIMIT), offset: int = OFFSET) -> Any:
     from kaohe.web.audit.services import events_for
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.web.appraisal import services as svc
 from kaohe.web.errors import Forbidden, InvalidInput, StaleObject
-from kaohe.web.permissions import can, visible_sheets
+from kaohe.web.permissions import can, prefetch_relations, visible_sheets
 
 from ..forms import CompetencyForm
 from ..refusals import page
@@ -22,7 +22,8 @@ LEVELS = [1, 2, 3, 4, 5]
 @page
 def competency_list(request: HttpRequest) -> HttpResponse:
     rows = []
-    for sheet in visible_sheets(request.user).select_related("employee", "cycle").order_by("-cycle__start"):
+    for sheet in prefetch_relations(request.user, visible_sheets(request.user).select_related("employee", "cycle")
+                                    .order_by("-cycle__start")):  # can() per row without a query per row
         side = _side(request, sheet)
         if side or sheet.employee.user_id == request.user.pk:
             rows.append({"sheet": sheet, "side": side})

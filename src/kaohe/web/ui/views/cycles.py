@@ -12,7 +12,7 @@ from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import Cycle, SheetState
 from kaohe.web.errors import Forbidden, InvalidInput, StaleObject
 from kaohe.web.org.models import Company
-from kaohe.web.permissions import can, require, visible_sheets
+from kaohe.web.permissions import can, prefetch_relations, require, visible_sheets
 
 from .. import sheetview
 from ..forms import CalibrationForm, OpenCycleForm
@@ -107,8 +107,9 @@ def compute_kpis(request: HttpRequest, pk: int) -> HttpResponse:
 def calibration_board(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle.objects.select_related("company"), pk=pk)
     dist = svc.grade_distribution(cycle, request.user)
-    sheets = [s for s in visible_sheets(request.user, cycle).filter(current_score__isnull=False)
-              .select_related("employee__position", "current_score").order_by("-current_score__total")]
+    sheets = prefetch_relations(request.user, visible_sheets(request.user, cycle).filter(current_score__isnull=False)
+                                .select_related("employee__position", "current_score")
+                                .order_by("-current_score__total"))  # can() per row without a query per row
     chart = {
         "tooltip": {"trigger": "axis"}, "legend": {"data": [_("Actual %"), _("Target %")]},
         "xAxis": {"type": "category", "data": [r.grade for r in dist.rows]},
