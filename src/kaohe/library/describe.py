@@ -27,6 +27,7 @@ from kaohe.scheme.models import (
     TiersRule,
     VetoRule,
 )
+from kaohe.scheme.rules_support import plain_number
 
 LEVEL_ZH = {"director": "总监", "manager": "经理", "supervisor": "主管", "specialist": "专员"}
 PERIOD_ZH = {"monthly": "月度", "quarterly": "季度", "annual": "年度"}
@@ -39,8 +40,7 @@ EFFECT_ZH = {"item_zero": "本项记 0 分", "sheet_zero": "总分记 0 分", "c
 def n(value: Decimal | int | None) -> str:
     if value is None:
         return "—"
-    text = format(Decimal(value), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return plain_number(Decimal(value))
 
 
 def _range(low: Decimal | None, high: Decimal | None) -> str:

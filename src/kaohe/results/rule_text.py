@@ -8,9 +8,8 @@ written here.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from kaohe.library.describe import describe_rule as describe_rule_zh
+from kaohe.library.describe import n as _n
 from kaohe.scheme.models import (
     BandRule,
     BonusRule,
@@ -26,10 +25,6 @@ from kaohe.scheme.models import (
     TiersRule,
     VetoRule,
 )
-
-
-def _n(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 def _step(step: Step | None, verb: str, unit: str) -> str:

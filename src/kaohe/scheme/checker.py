@@ -48,6 +48,7 @@ from kaohe.scheme.rules_support import (
     is_empty,
     items,
     overlaps,
+    plain_number,
     rule_max,
     tier_bounds,
 )
@@ -85,10 +86,7 @@ class CheckRule:
         raise NotImplementedError
 
 
-def n(value: Decimal) -> str:
-    """A decimal as people write it: 85, 2.5 (no trailing zeros, no exponent)."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+n = plain_number  # short name: the messages below use it on almost every line
 
 
 # --- weights ------------------------------------------------------------------------------

@@ -209,11 +209,12 @@ def gaps(intervals: list[tuple[Bound, Bound]], domain_low: Decimal | None) -> li
 
 
 def interval_text(low: Bound, high: Bound) -> str:
-    left = "(-∞" if low.value is None else ("[" if low.inclusive else "(") + _num(low.value)
-    right = "+∞)" if high.value is None else _num(high.value) + ("]" if high.inclusive else ")")
+    left = "(-∞" if low.value is None else ("[" if low.inclusive else "(") + plain_number(low.value)
+    right = "+∞)" if high.value is None else plain_number(high.value) + ("]" if high.inclusive else ")")
     return f"{left}, {right}"
 
 
-def _num(value: Decimal) -> str:
+def plain_number(value: Decimal) -> str:
+    """A decimal as people write it: 85, 2.5 (no trailing zeros, no exponent)."""
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
