@@ -329,3 +329,22 @@ LOGGING = {
     "loggers": {"django": {"handlers": ["stderr"], "level": "WARNING"}},
 }
 # ==== end of hardening ====
+
+# Notifications (kaohe.web.notify, issue 17; docs/notifications.md): in-app, email, DingTalk/Feishu/WeCom robots.
+# | KAOHE_BASE_URL | http://127.0.0.1:8000 | Kaohe's absolute address, for the links in emails and chat messages |
+# | KAOHE_NOTIFY_KEY | (derived from the secret key when debug) | key that encrypts robot webhook addresses and signing secrets |
+# | KAOHE_NOTIFY_ALLOWED_HOSTS | the three vendors' API hosts | comma-separated hosts robot webhooks may point at |
+# | KAOHE_NOTIFY_MAX_ATTEMPTS | 6 | tries per message before it is shown to HR as failed |
+# | KAOHE_NOTIFY_RETRY_SECONDS | 60 | wait before the first retry; doubles with each failed try |
+# | KAOHE_NOTIFY_HTTP_TIMEOUT | 5 | seconds to wait for a robot's answer |
+# | KAOHE_NOTIFY_SEND_ON_COMMIT | true | send right after the step commits (false: only the kaohe_notify job sends) |
+if _has_module("kaohe.web.notify.apps") and "kaohe.web.notify" not in INSTALLED_APPS:
+    INSTALLED_APPS.append("kaohe.web.notify")
+KAOHE_BASE_URL = env_str("KAOHE_BASE_URL", "http://127.0.0.1:8000")
+KAOHE_NOTIFY_KEY = env_str("KAOHE_NOTIFY_KEY", "")
+KAOHE_NOTIFY_ALLOWED_HOSTS = env_list(
+    "KAOHE_NOTIFY_ALLOWED_HOSTS", "oapi.dingtalk.com,open.feishu.cn,open.larksuite.com,qyapi.weixin.qq.com")
+KAOHE_NOTIFY_MAX_ATTEMPTS = env_int("KAOHE_NOTIFY_MAX_ATTEMPTS", 6)
+KAOHE_NOTIFY_RETRY_SECONDS = env_int("KAOHE_NOTIFY_RETRY_SECONDS", 60)
+KAOHE_NOTIFY_HTTP_TIMEOUT = env_int("KAOHE_NOTIFY_HTTP_TIMEOUT", 5)
+KAOHE_NOTIFY_SEND_ON_COMMIT = env_bool("KAOHE_NOTIFY_SEND_ON_COMMIT", True)

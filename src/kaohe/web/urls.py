@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", include("kaohe.web.reports.urls")),  # reports
     path("api/", include("kaohe.web.api.urls")),  # api
+    path("notifications/", include("kaohe.web.notify.urls")),  # notify
 ]
 
 # The pages live in kaohe.web.ui (the UI engineer's area); until it has URLs the admin still works.
