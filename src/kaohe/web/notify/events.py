@@ -155,7 +155,7 @@ def _rating_targets(sheet: Any, after: dict[str, Any], me: Any, boss: Any, revie
     from . import services
 
     role = str(after.get("role", ""))
-    deadline = str(after.get("deadline") or "")[:16].replace("T", " ")
+    deadline = _local_time(after.get("deadline"), sheet.cycle.company)
     extra = {"role": role, "deadline": deadline}
     ids = [i for i in after.get("raters") or [] if i is not None]
     if ids:
@@ -173,6 +173,23 @@ def _rating_targets(sheet: Any, after: dict[str, Any], me: Any, boss: Any, revie
         except Exception:  # noqa: BLE001 (page renamed: fall back to the to-do list)
             link = services.url_for("ui:rating_requests", fallback="ui:home")
     return [Target(u, "rating_request", link, extra) for u in users if u is not None]
+
+
+def _local_time(value: Any, company: Any) -> str:
+    """An ISO timestamp from the audit trail as the company's local "YYYY-MM-DD HH:MM"."""
+    import datetime as dt
+
+    from . import services
+
+    if not value:
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return f"{when.astimezone(services.company_zone(company)):%Y-%m-%d %H:%M}"
 
 
 def _hr_users(sheet: Any) -> list[Any]:
