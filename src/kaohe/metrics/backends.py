@@ -27,15 +27,14 @@ import pyarrow as pa
 EVENT_TABLES = (
     "calls", "agent_states", "schedules", "qa_evaluations", "surveys", "tickets", "callbacks",
     "customers", "forecasts", "attendance", "training", "plans", "incidents", "org", "queues",
+    "interval_stats",
 )
 
 
 def canonical_schema(name: str) -> pa.Schema | None:
     """Arrow schema of a canonical table from kaohe.metrics.events, or None if unknown."""
-    try:
-        from kaohe.metrics.events import get_table
-    except ImportError:  # the events module is optional for the catalog
-        return None
+    from kaohe.metrics.events import get_table
+
     try:
         return get_table(name).arrow_schema(with_batch=False)
     except (KeyError, ValueError, LookupError):

@@ -140,6 +140,9 @@ CALLS = TableSchema(
         _c("outcome", "str", enum=("answered", "abandoned", "other")),
         _c("transferred", "bool"),
         _opt("disposition", "str"),
+        # seconds the call rang at the agent before the answer (inbound), or the dialing time
+        # before the callee answered (outbound); empty when the source does not record it
+        _opt("ring_s", "float", min=0.0),
     ),
     key=("call_id",),
     checks=(
@@ -363,10 +366,48 @@ QUEUES = TableSchema(
     title_zh="队列归属",
 )
 
+# Aggregates of a vendor's interval report (Avaya CMS agent/split intervals, Genesys Cloud
+# aggregates, Alibaba Cloud historical agent reports): sums and counts per agent and/or queue
+# per interval. Centers whose platform exports only aggregates load these; the call and
+# agent-time KPIs read them like records, but no per-call drill-down exists. ``agent_id``
+# empty = a queue (split) row; ``queue`` empty = an agent row over all its queues.
+INTERVAL_STATS = TableSchema(
+    "interval_stats",
+    (
+        _c("interval_start", "ts"),
+        _c("interval_minutes", "int", min=1),
+        _opt("queue", "str"),
+        _opt("agent_id", "str", employee_ref=True),
+        _opt("offered", "int", min=0),            # inbound calls offered (answered + abandoned)
+        _opt("answered", "int", min=0),           # inbound calls answered
+        _opt("abandoned", "int", min=0),          # inbound calls abandoned (short ones included)
+        _opt("short_abandoned", "int", min=0),    # abandons within the report's short-abandon time
+        _opt("answered_within", "int", min=0),    # answered within sl_threshold_s
+        _opt("abandoned_within", "int", min=0),   # abandoned within sl_threshold_s
+        _opt("sl_threshold_s", "float", min=0.0),  # the report's service-level threshold
+        _opt("answer_wait_s", "float", min=0.0),  # Σ wait of answered calls (ASA numerator)
+        _opt("ring_s", "float", min=0.0),         # Σ ring time of answered calls
+        _opt("handled", "int", min=0),            # calls handled by agents (inbound and outbound)
+        _opt("outbound", "int", min=0),           # outbound calls handled
+        _opt("dial_s", "float", min=0.0),         # Σ dialing time of outbound calls
+        _opt("talk_s", "float", min=0.0),
+        _opt("hold_s", "float", min=0.0),
+        _opt("acw_s", "float", min=0.0),
+        _opt("acw_count", "int", min=0),          # handled calls with after-call work
+        _opt("transferred", "int", min=0),
+        _opt("staffed_s", "float", min=0.0),      # logged-in time
+        _opt("ready_s", "float", min=0.0),        # available (idle) time
+        _opt("not_ready_s", "float", min=0.0),    # aux / not-ready time (breaks excluded)
+        _opt("break_s", "float", min=0.0),
+    ),
+    key=("interval_start", "queue", "agent_id"),
+    title_zh="区间报表汇总",
+)
+
 TABLES: dict[str, TableSchema] = {
     t.name: t
     for t in (CALLS, AGENT_STATES, SCHEDULES, QA_EVALUATIONS, SURVEYS, TICKETS, CALLBACKS, CUSTOMERS,
-              FORECASTS, ATTENDANCE, TRAINING, PLANS, INCIDENTS, ORG, QUEUES)
+              FORECASTS, ATTENDANCE, TRAINING, PLANS, INCIDENTS, ORG, QUEUES, INTERVAL_STATS)
 }
 
 

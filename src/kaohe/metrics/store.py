@@ -185,6 +185,9 @@ class BatchWriter:
         if ROW_COLUMN not in data.column_names:
             start = self.rows + 1 if first_row is None else first_row
             data = data.append_column(ROW_COLUMN, pa.array(np.arange(start, start + n, dtype=np.int64)))
+        for f in self.schema:  # optional columns a writer leaves out are empty
+            if f.name not in data.column_names:
+                data = data.append_column(f.name, pa.nulls(n, f.type))
         data = data.select(self.schema.names).cast(self.schema)
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")

@@ -245,7 +245,8 @@ def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: 
             drop.add(r)
     if store.has_table(schema.name):
         same = " AND ".join(f's."{c}" IS NOT DISTINCT FROM t."{c}"' for c in schema.names)
-        on = " AND ".join(f's."{k}" = t."{k}"' for k in schema.key)
+        # keys may hold empty parts (interval_stats: a queue row has no agent); empty equals empty
+        on = " AND ".join(f's."{k}" IS NOT DISTINCT FROM t."{k}"' for k in schema.key)
         hits = con.execute(
             f"SELECT s.{ROW_COLUMN}, t.{BATCH_COLUMN}, t.{ROW_COLUMN}, ({same}) AS same "
             f"FROM {src} s JOIN read_parquet('{store.table_glob(schema.name)}', union_by_name=true) t ON {on}"

@@ -25,6 +25,11 @@ A mapping is a YAML file::
         when: {outcome: [AGENT]}        # only for these rows, empty otherwise
       ended_at: {coalesce: [<spec>, <spec>]}   # first non-empty
       offered_at: {min: [<spec>, <spec>]}      # earliest non-empty
+      talk_s: {column: tTalk, scale: 0.001}    # a number times a factor (milliseconds → s)
+      interval_start: {column: interval, extract: "^([^/]+)/"}   # the regex group of the text
+      start: {date: row_date, time: starttime, time_format: hhmm}  # 930 → 09:30
+      handled: {sum: [<spec>, <spec>]}         # numbers added (empty only when all are)
+      answered_within: {sub: [<spec>, <spec>]} # the first minus the others
     defects:                     # known defects: rows are loaded, counted and listed
       - id: negative_vru_time
         description: ...
@@ -88,7 +93,7 @@ class Mapping:
         for key in ("date", "time", "next_day_if_before"):
             if key in spec:
                 out.append(spec[key])
-        for key in ("coalesce", "min"):
+        for key in ("coalesce", "min", "sum", "sub"):
             for sub in spec.get(key, []):
                 out += self.source_columns(sub)
         for col in (spec.get("when") or {}):
@@ -223,6 +228,8 @@ def _eval(spec: Any, df: pd.DataFrame, target: str, events: dict[str, np.ndarray
         return pd.Series([spec["const"]] * len(df), index=df.index, dtype=object)
     if "column" in spec:
         s = _nullify(_strip(df[spec["column"]]), spec.get("null_values"))
+        if "extract" in spec:
+            s = s.astype("string").str.extract(spec["extract"], expand=False)
         if "map" in spec:
             table = {str(k): v for k, v in spec["map"].items()}
             mapped = s.astype("string").map(table)
@@ -248,6 +255,15 @@ def _eval(spec: Any, df: pd.DataFrame, target: str, events: dict[str, np.ndarray
             result = result.where(result.notna(), p)
         # a declared defect: rows where the first choice was empty and a fallback was used
         _note(spec, events, parts[0].isna().to_numpy(dtype=bool) & result.notna().to_numpy(dtype=bool))
+    elif "sum" in spec or "sub" in spec:
+        key = "sum" if "sum" in spec else "sub"
+        parts = [_number(_eval(sub, df, target, events)) for sub in spec[key]]
+        frame = pd.concat(parts, axis=1)
+        if key == "sum":
+            result = frame.sum(axis=1, min_count=1)
+        else:
+            result = parts[0] - frame.iloc[:, 1:].fillna(0.0).sum(axis=1)
+        result = _keep_unparsed(result, parts, df)
     elif "min" in spec:
         parts = [_eval(sub, df, target, events) for sub in spec["min"]]
         frame = pd.concat([pd.to_datetime(p) for p in parts], axis=1)
@@ -257,12 +273,38 @@ def _eval(spec: Any, df: pd.DataFrame, target: str, events: dict[str, np.ndarray
         _note(spec, events, (result < first).fillna(False).to_numpy(dtype=bool))
     else:
         raise MappingError([f"{target}: unknown column spec {spec!r}"])
+    if "scale" in spec:
+        num = _number(result)
+        result = _keep_unparsed(num * float(spec["scale"]), [num], df)
     when = spec.get("when")
     if when:
         keep = np.ones(len(df), dtype=bool)
         for col, values in when.items():
             keep &= df[col].astype(str).str.strip().isin([str(v) for v in values]).to_numpy()
         result = result.where(keep)
+    return result
+
+
+def _number(s: pd.Series) -> pd.Series:
+    """Numbers of a raw column; text that is not a number stays visible to the validator."""
+    num = pd.to_numeric(s.astype(object) if s.dtype == object else s, errors="coerce").astype(float)
+    raw = s.astype(object)
+    bad = num.isna() & raw.notna() & (raw.astype("string").str.strip() != "").fillna(False)
+    if bad.any():
+        out = num.astype(object)
+        out[bad] = raw[bad].map(lambda v: _Unparsed(str(v)))
+        return out
+    return num
+
+
+def _keep_unparsed(result: pd.Series, parts: list[pd.Series], df: pd.DataFrame) -> pd.Series:
+    """Where an input was not a number, the result shows that text so the validator names it."""
+    for p in parts:
+        if p.dtype == object:
+            bad = p.map(lambda v: isinstance(v, _Unparsed))
+            if bad.any():
+                result = result.astype(object)
+                result[bad] = p[bad]
     return result
 
 
@@ -285,6 +327,10 @@ def _compose_ts(spec: dict[str, Any], df: pd.DataFrame, target: str,
         raw_time = None
     else:
         raw_time = _nullify(_strip(df[spec["time"]]), spec.get("null_values"))
+        if spec.get("time_format") == "hhmm":  # Avaya CMS starttime: 930 is 09:30
+            digits = raw_time.astype("string").str.replace(r"\.0$", "", regex=True)
+            padded = digits.str.zfill(4)
+            raw_time = (padded.str[:-2] + ":" + padded.str[-2:]).where(digits.str.fullmatch(r"\d{1,4}"), raw_time)
         secs = _seconds_of_day(raw_time)
         if "next_day_if_before" in spec:
             ref = _seconds_of_day(df[spec["next_day_if_before"]])
