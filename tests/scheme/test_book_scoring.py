@@ -6,12 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+import kaohe.scoring as scoring
 from kaohe.scheme import load_scheme
 from kaohe.scheme.models import RaterRole
 
 from .conftest import BOOK
-
-scoring = pytest.importorskip("kaohe.scoring")
 
 AGENT = BOOK / "table_9_26_call_center_agent.yaml"
 MANAGER = BOOK / "table_9_23_24_cs_manager.yaml"

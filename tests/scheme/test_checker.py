@@ -329,20 +329,21 @@ def test_it_checks_the_kpis_behind_counts_too() -> None:
     assert ids_of(one(item)) == ["K013"]
 
 
-def test_it_says_so_when_no_catalog_is_available(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kaohe.scheme.checker as checker
+def test_a_broken_catalog_is_an_error_not_a_skipped_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kaohe.metrics.catalog.registry as registry
 
-    monkeypatch.setattr(checker, "catalog_kpi_ids", lambda: None)
-    problems = checker.check_scheme(build(scheme_data()))
-    assert [(p.rule_id, p.level) for p in problems] == [("K013", "info")]
+    def broken() -> list[object]:
+        raise RuntimeError("the KPI catalog is broken")
+
+    monkeypatch.setattr(registry, "list_kpis", broken)
+    with pytest.raises(RuntimeError, match="catalog is broken"):
+        check_scheme(build(scheme_data()))
 
 
 def test_by_default_it_uses_the_metrics_catalog() -> None:
     from kaohe.scheme.checker import catalog_kpi_ids
 
     known = catalog_kpi_ids()
-    if known is None:
-        pytest.skip("the metrics catalog cannot be imported here")
     assert {"avg_talk_time", "avg_acw_time", "qa_avg"} <= known
     item = indicator("a", 100, source={"kind": "kpi", "kpi": "happiness_index"})
     assert [p.rule_id for p in check_scheme(build(one(item)))] == ["K013"]

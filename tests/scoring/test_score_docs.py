@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
-import typing
 from pathlib import Path
 
 import pytest
 
 import kaohe.scoring
 from kaohe.scheme import models
+from kaohe.scheme.kinds import all_kinds
 from kaohe.scoring import ScoreIssue
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
-RULE_TYPES = [typing.get_args(cls.model_fields["type"].annotation)[0] for cls in typing.get_args(typing.get_args(models.Rule)[0])]
+RULE_TYPES = [kind.type for kind in all_kinds()]  # the registered rule kinds (built-in at import)
 ISSUE_CODES = re.findall(r"\b([a-z_]+)(?=[,.]|$)", ScoreIssue.__doc__.split("Codes:")[1])
 POLICY_VALUES = [
     *[p.value for p in models.StepPolicy],

@@ -116,7 +116,7 @@ def test_the_library_check_reports_load_problems_with_their_rule(monkeypatch):
     from kaohe.scheme.problems import Problem
     from kaohe.web.appraisal.checks import check_library
 
-    problem = Problem(rule_id="P019", level="error", file="positions/x/position.yaml", line=16, path="superior.id",
+    problem = Problem(code="P019", level="error", file="positions/x/position.yaml", line=16, path="superior.id",
                       message_zh="上级岗位不在岗位库中", message_en="the superior is not in the library",
                       hint_zh="只写名称", hint_en="give only a name")
 

@@ -372,11 +372,9 @@ def _check_source(source: object, path: PathKey, at: _Located, kpi_ids: frozense
 
 
 def _param_problem(kpi_id: str, params: Mapping[str, Any]) -> str | None:
-    """The catalog's complaint about these parameters, if the catalog can be imported."""
-    try:
-        from kaohe.metrics.catalog.registry import KpiError, get_kpi
-    except Exception:  # the catalog is optional for the library
-        return None
+    """The catalog's complaint about these parameters (a broken catalog raises: it is an error)."""
+    from kaohe.metrics.catalog.registry import KpiError, get_kpi
+
     try:
         get_kpi(kpi_id).resolve_params(dict(params))
     except KpiError as exc:

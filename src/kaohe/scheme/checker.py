@@ -5,85 +5,61 @@ yields findings. `check_scheme` runs them all and places each finding in its fil
 and line. Rules never stop at the first finding: an HR officer fixes a scheme in one
 pass. Adding a rule means adding a class to `RULES` and a section to
 docs/scheme-language.md (a test checks that every id is documented).
+
+Findings about one kind of scoring rule (tier gaps, band limits, formulas …) come from
+that rule kind's module (`kaohe.scheme.kinds.<type>`, `RuleKind.check`); the classes
+here that derive from `KindRule` only carry those rules' ids, titles and hints.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
 
-from kaohe.scheme.formula import FormulaError, compile_formula, formula_variables
+from kaohe.scheme.checks import CheckRule, CheckSpec, Context, Finding
+from kaohe.scheme.kinds.registry import all_kinds, kind_of
 from kaohe.scheme.loader import LocatedScheme, nearest_position
 from kaohe.scheme.models import (
-    BandRule,
-    BonusRule,
     CountsSource,
-    Direction,
-    FormulaRule,
-    GateRule,
     KpiSource,
-    LevelRule,
-    LinearRule,
-    ManualRule,
     ManualSource,
-    PerOccurrenceRule,
     RaterWeight,
-    RatioRule,
     Scale,
     Scheme,
-    TiersRule,
-    VetoRule,
 )
 from kaohe.scheme.problems import Level, Problem, format_path
 from kaohe.scheme.rules_support import (
-    NON_NEGATIVE_UNITS,
     PathKey,
     counts_in_weights,
-    gaps,
-    interval_text,
-    is_empty,
     items,
-    overlaps,
     plain_number,
     rule_max,
-    tier_bounds,
 )
 
-__all__ = ["RULES", "CheckRule", "Finding", "Level", "Problem", "check_scheme", "catalog_kpi_ids"]
+__all__ = [
+    "RULES",
+    "CheckRule",
+    "CheckSpec",
+    "Context",
+    "Finding",
+    "Level",
+    "Problem",
+    "all_specs",
+    "catalog_kpi_ids",
+    "check_scheme",
+]
 
 MAX_INDICATORS = 10
 LARGE_SHARE = Decimal(30)
 HUNDRED = Decimal(100)
 
 
-@dataclass(frozen=True)
-class Finding:
-    path: PathKey
-    message_zh: str
-    message_en: str
-    level: Level | None = None  # None: the rule's default level
-
-
-@dataclass(frozen=True)
-class Context:
-    scheme: Scheme
-    kpi_ids: frozenset[str] | None
-
-
-class CheckRule:
-    id: ClassVar[str]
-    level: ClassVar[Level] = "error"
-    title_zh: ClassVar[str]
-    title_en: ClassVar[str]
-    hint_zh: ClassVar[str]
-    hint_en: ClassVar[str]
+class KindRule(CheckRule):
+    """A checker rule whose findings come from the rule kinds (`RuleKind.check`), not from here."""
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        raise NotImplementedError
+        return iter(())
 
 
 n = plain_number  # short name: the messages below use it on almost every line
@@ -120,14 +96,6 @@ class IndicatorWeights(CheckRule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for ci, category in enumerate(ctx.scheme.categories):
-            for ii, indicator in enumerate(category.indicators):
-                if isinstance(indicator.rule, BonusRule) and indicator.weight != 0:
-                    yield Finding(
-                        ("categories", ci, "indicators", ii, "weight"),
-                        f"加分项「{indicator.name.zh}」的权重 {n(indicator.weight)}% 不起作用，应写 0",
-                        f"bonus item {indicator.id!r} has weight {n(indicator.weight)} %, which is ignored; write 0",
-                        "warning",
-                    )
             weighted = [i.weight for i in category.indicators if counts_in_weights(i)]
             if not weighted:
                 continue
@@ -181,252 +149,63 @@ class MaxScoreVersusWeight(CheckRule):
 # --- tiers --------------------------------------------------------------------------------
 
 
-class TierGaps(CheckRule):
+class TierGaps(KindRule):
     id = "K004"
     title_zh, title_en = "分档之间有空缺", "tiers leave values uncovered"
     hint_zh = "补上缺失的区间，或用 otherwise 规定不在任何一档时的得分"
     hint_en = "add a tier for the missing range, or give `otherwise` for values in no tier"
 
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        for item in items(ctx.scheme):
-            rule = item.indicator.rule
-            if not isinstance(rule, TiersRule) or rule.otherwise is not None:
-                continue
-            low = Decimal(0) if item.indicator.unit.strip() in NON_NEGATIVE_UNITS else None
-            intervals = [tier_bounds(t.min, t.min_inclusive, t.max, t.max_inclusive) for t in rule.tiers]
-            for gap in gaps(intervals, low):
-                text = interval_text(*gap)
-                unit = item.indicator.unit
-                yield Finding(
-                    item.path + ("rule", "tiers"),
-                    f"指标「{item.indicator.name.zh}」的分档没有覆盖 {text}{unit}：落在这里的值无法计分",
-                    f"the tiers of {item.indicator.id!r} do not cover {text} {unit}: such a value cannot be scored",
-                )
 
 
-class TierOverlaps(CheckRule):
+class TierOverlaps(KindRule):
     id = "K005"
     title_zh, title_en = "分档重叠或为空", "tiers overlap or are empty"
     hint_zh = "用 min/max 及 min_inclusive/max_inclusive 让每个值只落入一档"
     hint_en = "set min/max (and min_inclusive/max_inclusive) so that every value falls in exactly one tier"
 
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        for item in items(ctx.scheme):
-            rule = item.indicator.rule
-            if not isinstance(rule, TiersRule):
-                continue
-            bounds = [tier_bounds(t.min, t.min_inclusive, t.max, t.max_inclusive) for t in rule.tiers]
-            for index, bound in enumerate(bounds):
-                if is_empty(*bound):
-                    yield Finding(
-                        item.path + ("rule", "tiers", index),
-                        f"第 {index + 1} 档 {interval_text(*bound)} 不包含任何值",
-                        f"tier {index + 1} {interval_text(*bound)} contains no value",
-                    )
-            for a in range(len(bounds)):
-                for b in range(a + 1, len(bounds)):
-                    if (
-                        not is_empty(*bounds[a])
-                        and not is_empty(*bounds[b])
-                        and overlaps(bounds[a], bounds[b])
-                    ):
-                        yield Finding(
-                            item.path + ("rule", "tiers", b),
-                            f"指标「{item.indicator.name.zh}」第 {a + 1} 档 {interval_text(*bounds[a])} 与第 {b + 1} 档 "
-                            f"{interval_text(*bounds[b])} 重叠",
-                            f"tiers {a + 1} {interval_text(*bounds[a])} and {b + 1} {interval_text(*bounds[b])} "
-                            f"of {item.indicator.id!r} overlap",
-                        )
 
 
 # --- contradictory or unreachable targets -------------------------------------------------
 
 
-class GateUnreachable(CheckRule):
+class GateUnreachable(KindRule):
     id = "K006"
     title_zh, title_en = "达标线无法达到或必然达到", "gate threshold outside the possible range"
     hint_zh = "把门槛设在指标可能的取值范围内（百分比在 0–100 之间）"
     hint_en = "put the threshold inside the values the indicator can take (0–100 for a percentage)"
 
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        for item in items(ctx.scheme):
-            rule, indicator = item.indicator.rule, item.indicator
-            if not isinstance(rule, GateRule):
-                continue
-            path = item.path + ("rule", "threshold")
-            low = Decimal(0) if indicator.unit.strip() in NON_NEGATIVE_UNITS else None
-            high = HUNDRED if indicator.unit.strip() == "%" and rule.op in (">=", ">") else None
-            t = rule.threshold
-            never = (high is not None and (t > high or (t == high and rule.op == ">"))) or (
-                low is not None and (t < low or (t == low and rule.op == "<")) and rule.op in ("<=", "<")
-            )
-            if never:
-                yield Finding(
-                    path,
-                    f"指标「{indicator.name.zh}」要求 {rule.op} {n(t)}{indicator.unit}，不可能达到",
-                    f"{indicator.id!r} requires {rule.op} {n(t)} {indicator.unit}, which no value can meet",
-                )
-            if rule.pass_score <= rule.fail_score:
-                yield Finding(
-                    item.path + ("rule", "pass_score"),
-                    f"指标「{indicator.name.zh}」达标得分 {n(rule.pass_score)} 不高于未达标得分 {n(rule.fail_score)}",
-                    f"{indicator.id!r}: passing scores {n(rule.pass_score)}, not more than failing ({n(rule.fail_score)})",
-                    "warning",
-                )
 
 
-class BandContradictions(CheckRule):
+class BandContradictions(KindRule):
     id = "K007"
     title_zh, title_en = "区间规则自相矛盾", "band rule contradicts itself"
     hint_zh = "下限应不高于上限；低于下限的步长界限应在下限以下，高于上限的应在上限以上"
     hint_en = "low must not exceed high; the below-step limit lies under low, the above-step limit over high"
 
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        for item in items(ctx.scheme):
-            rule, name = item.indicator.rule, item.indicator.name.zh
-            if not isinstance(rule, BandRule):
-                continue
-            path = item.path + ("rule",)
-            if rule.low > rule.high:
-                yield Finding(
-                    path + ("low",),
-                    f"指标「{name}」区间下限 {n(rule.low)} 高于上限 {n(rule.high)}",
-                    f"{item.indicator.id!r}: band low {n(rule.low)} is above high {n(rule.high)}",
-                )
-            if rule.below and rule.below.limit is not None and rule.below.limit >= rule.low:
-                yield Finding(
-                    path + ("below", "limit"),
-                    f"指标「{name}」低于下限的扣分界限 {n(rule.below.limit)} 不在下限 {n(rule.low)} 以下",
-                    f"{item.indicator.id!r}: below.limit {n(rule.below.limit)} is not under low {n(rule.low)}",
-                )
-            if rule.above and rule.above.limit is not None and rule.above.limit <= rule.high:
-                yield Finding(
-                    path + ("above", "limit"),
-                    f"指标「{name}」高于上限的扣分界限 {n(rule.above.limit)} 不在上限 {n(rule.high)} 以上",
-                    f"{item.indicator.id!r}: above.limit {n(rule.above.limit)} is not over high {n(rule.high)}",
-                )
-            if rule.floor is not None and rule.floor > rule.inside:
-                yield Finding(
-                    path + ("floor",),
-                    f"指标「{name}」保底分 {n(rule.floor)} 高于区间内得分 {n(rule.inside)}",
-                    f"{item.indicator.id!r}: floor {n(rule.floor)} is above the inside score {n(rule.inside)}",
-                )
-            if item.indicator.direction != Direction.BAND:
-                yield Finding(
-                    item.path + ("direction",),
-                    f"指标「{name}」使用区间规则，方向应为 band",
-                    f"{item.indicator.id!r} uses a band rule; its direction should be band",
-                    "warning",
-                )
 
 
-class LinearContradictions(CheckRule):
+class LinearContradictions(KindRule):
     id = "K008"
     title_zh, title_en = "线性规则自相矛盾", "linear rule contradicts itself"
     hint_zh = "更好一侧的界限要在目标值的更好一侧；基础分应在保底分和封顶分之间；方向须为 higher 或 lower"
     hint_en = "the better limit must lie on the better side of the target; base between floor and cap; direction higher or lower"
 
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        for item in items(ctx.scheme):
-            rule, indicator = item.indicator.rule, item.indicator
-            if not isinstance(rule, LinearRule):
-                continue
-            path, name = item.path + ("rule",), indicator.name.zh
-            if indicator.direction not in (Direction.HIGHER, Direction.LOWER):
-                yield Finding(
-                    item.path + ("direction",),
-                    f"指标「{name}」使用线性规则，但方向为 {indicator.direction.value}，无法判断哪一侧更好",
-                    f"{indicator.id!r} uses a linear rule but its direction is {indicator.direction.value}",
-                )
-                continue
-            sign = Decimal(1) if indicator.direction == Direction.HIGHER else Decimal(-1)
-            for side, step, wanted in (("better", rule.better, sign), ("worse", rule.worse, -sign)):
-                if step is not None and step.limit is not None and (step.limit - rule.target) * wanted <= 0:
-                    yield Finding(
-                        path + (side, "limit"),
-                        f"指标「{name}」{side} 一侧的界限 {n(step.limit)} 落在目标 {n(rule.target)} 的另一侧",
-                        f"{indicator.id!r}: the {side} limit {n(step.limit)} is on the wrong side of target {n(rule.target)}",
-                    )
-            if rule.cap is not None and rule.base > rule.cap:
-                yield Finding(
-                    path + ("base",),
-                    f"指标「{name}」基础分 {n(rule.base)} 高于封顶分 {n(rule.cap)}",
-                    f"{indicator.id!r}: base {n(rule.base)} is above cap {n(rule.cap)}",
-                )
-            if rule.floor is not None and rule.base < rule.floor:
-                yield Finding(
-                    path + ("base",),
-                    f"指标「{name}」基础分 {n(rule.base)} 低于保底分 {n(rule.floor)}",
-                    f"{indicator.id!r}: base {n(rule.base)} is below floor {n(rule.floor)}",
-                )
-            if rule.floor is not None and rule.cap is not None and rule.floor > rule.cap:
-                yield Finding(
-                    path + ("floor",),
-                    f"指标「{name}」保底分 {n(rule.floor)} 高于封顶分 {n(rule.cap)}",
-                    f"{indicator.id!r}: floor {n(rule.floor)} is above cap {n(rule.cap)}",
-                )
 
 
-class BoundsContradictions(CheckRule):
+class BoundsContradictions(KindRule):
     id = "K009"
     title_zh, title_en = "得分上下限颠倒", "score bounds are reversed"
     hint_zh = "下限（min / floor）应不高于上限（max / cap）"
     hint_en = "the lower bound (min / floor) must not exceed the upper bound (max / cap)"
 
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        for item in items(ctx.scheme):
-            rule, name, iid = item.indicator.rule, item.indicator.name.zh, item.indicator.id
-            path = item.path + ("rule",)
-            pairs: list[tuple[str, Decimal | None, str, Decimal | None]] = []
-            if isinstance(rule, ManualRule | FormulaRule):
-                pairs.append(("min", rule.min, "max", rule.max))
-            if isinstance(rule, RatioRule):
-                pairs.append(("floor", rule.floor, "cap", rule.cap))
-            if isinstance(rule, PerOccurrenceRule):
-                pairs.append(("floor", rule.floor, "base", rule.base))
-            for low_name, low, high_name, high in pairs:
-                if low is not None and high is not None and low > high:
-                    yield Finding(
-                        path + (low_name,),
-                        f"指标「{name}」{low_name} {n(low)} 高于 {high_name} {n(high)}",
-                        f"{iid!r}: {low_name} {n(low)} is above {high_name} {n(high)}",
-                    )
-            if isinstance(rule, BonusRule) and rule.max_points < rule.points:
-                yield Finding(
-                    path + ("max_points",),
-                    f"加分项「{name}」上限 {n(rule.max_points)} 小于单次加分 {n(rule.points)}，一次也加不满",
-                    f"bonus {iid!r}: max_points {n(rule.max_points)} is below one award of {n(rule.points)}",
-                    "warning",
-                )
 
 
-class LevelScale(CheckRule):
+class LevelScale(KindRule):
     id = "K010"
     title_zh, title_en = "等级评分表有问题", "level rating table is inconsistent"
     hint_zh = "每个等级只出现一次，等级越高得分越高"
     hint_en = "list each level once, with higher levels scoring more"
 
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        for item in items(ctx.scheme):
-            rule = item.indicator.rule
-            if not isinstance(rule, LevelRule):
-                continue
-            path = item.path + ("rule", "levels")
-            repeated = sorted(k for k, c in Counter(a.level for a in rule.levels).items() if c > 1)
-            if repeated:
-                yield Finding(
-                    path,
-                    f"指标「{item.indicator.name.zh}」等级 {repeated} 重复",
-                    f"{item.indicator.id!r}: level(s) {repeated} appear more than once",
-                )
-            ordered = sorted(rule.levels, key=lambda a: a.level)
-            if any(b.score <= a.score for a, b in zip(ordered, ordered[1:], strict=False)):
-                yield Finding(
-                    path,
-                    f"指标「{item.indicator.name.zh}」等级越高得分并不越高",
-                    f"{item.indicator.id!r}: scores do not rise with the level",
-                    "warning",
-                )
 
 
 # --- data sources, raters, catalog --------------------------------------------------------
@@ -458,24 +237,12 @@ class DataSource(CheckRule):
                             f"指标「{indicator.name.zh}」的计数 {name} 既无 KPI 也无录入人",
                             f"count {name!r} of {indicator.id!r} has neither a kpi nor entered_by",
                         )
-            rule = indicator.rule
-            needed: list[str] = []
-            if isinstance(rule, PerOccurrenceRule):
-                needed = [d.count for d in rule.deductions]
-            if isinstance(rule, PerOccurrenceRule | VetoRule) and not isinstance(source, CountsSource):
+            if kind_of(indicator.rule).reads_counts and not isinstance(source, CountsSource):
                 yield Finding(
                     spath,
                     f"指标「{indicator.name.zh}」按次数计分，但数据来源不是计数（kind: counts）",
                     f"{indicator.id!r} scores occurrences but its source is not kind: counts",
                 )
-            elif isinstance(source, CountsSource):
-                for index, name in enumerate(needed):
-                    if name not in source.counts:
-                        yield Finding(
-                            item.path + ("rule", "deductions", index, "count"),
-                            f"扣分项引用的计数 {name} 不在数据来源中",
-                            f"deduction count {name!r} is not among the source counts",
-                        )
 
 
 class ManualRater(CheckRule):
@@ -502,14 +269,6 @@ class KpiInCatalog(CheckRule):
     hint_en = "use an id from the KPI catalog, or register the new KPI first"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.kpi_ids is None:
-            yield Finding(
-                (),
-                "未找到 KPI 目录，跳过 KPI 标识检查",
-                "no KPI catalog available: KPI ids were not checked",
-                "info",
-            )
-            return
         for item in items(ctx.scheme):
             source = item.indicator.source
             refs: list[tuple[PathKey, str]] = []
@@ -592,9 +351,6 @@ class DuplicateNames(CheckRule):
             seen.add(name)
 
 
-_NUMBERING = re.compile(r"(^|\s|[;；。])\s*\d+\s*[.、．)]")
-
-
 class MeasurableTarget(CheckRule):
     id = "K017"
     title_zh, title_en = "目标无法衡量", "target cannot be measured"
@@ -605,21 +361,7 @@ class MeasurableTarget(CheckRule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for item in items(ctx.scheme):
-            indicator, rule = item.indicator, item.indicator.rule
-            if isinstance(rule, FormulaRule) and indicator.target is None and "target" in rule.expr:
-                try:
-                    uses_target = (
-                        "target"
-                        in compile_formula(rule.expr, formula_variables(_counts(indicator))).variables
-                    )
-                except FormulaError:
-                    uses_target = False
-                if uses_target:
-                    yield Finding(
-                        item.path + ("target",),
-                        f"指标「{indicator.name.zh}」的公式用到 target，但没有设定目标值",
-                        f"the formula of {indicator.id!r} uses target but the indicator has none",
-                    )
+            indicator = item.indicator
             if indicator.target is None and not indicator.standard.strip():
                 yield Finding(
                     item.path,
@@ -627,22 +369,6 @@ class MeasurableTarget(CheckRule):
                     f"{indicator.id!r} has neither a target nor a standard",
                     "warning",
                 )
-            elif (
-                isinstance(rule, ManualRule)
-                and indicator.target is None
-                and not re.search(r"[\d%％零]", _NUMBERING.sub(" ", indicator.standard))
-            ):
-                yield Finding(
-                    item.path + ("standard",),
-                    f"人工评分指标「{indicator.name.zh}」的标准中没有任何数量要求，评分容易凭印象",
-                    f"manual indicator {indicator.id!r} has a standard with no number in it",
-                    "warning",
-                )
-
-
-def _counts(indicator: object) -> set[str]:
-    source = getattr(indicator, "source", None)
-    return set(source.counts) if isinstance(source, CountsSource) else set()
 
 
 class HeavyVetoOrGate(CheckRule):
@@ -654,7 +380,7 @@ class HeavyVetoOrGate(CheckRule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for item in items(ctx.scheme):
-            if not isinstance(item.indicator.rule, GateRule | VetoRule):
+            if not kind_of(item.indicator.rule).all_or_nothing:
                 continue
             share = item.category.weight * item.indicator.weight / HUNDRED
             if share > LARGE_SHARE:
@@ -762,17 +488,6 @@ class GradeReferences(CheckRule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         known = {b.grade for b in ctx.scheme.grading.bands} if ctx.scheme.grading else set()
-        for item in items(ctx.scheme):
-            rule = item.indicator.rule
-            if not isinstance(rule, VetoRule) or rule.effect != "cap_grade":
-                continue
-            # without grading of its own, the scheme takes the company's: only a missing cap is sure
-            if rule.cap_grade is None or (ctx.scheme.grading is not None and rule.cap_grade not in known):
-                yield Finding(
-                    item.path + ("rule", "cap_grade"),
-                    f"否决项「{item.indicator.name.zh}」封顶等级 {rule.cap_grade!r} 未定义",
-                    f"veto {item.indicator.id!r} caps at undefined grade {rule.cap_grade!r}",
-                )
         if ctx.scheme.grading:
             for index, effect in enumerate(ctx.scheme.grading.effects):
                 if effect.grade not in known:
@@ -783,22 +498,12 @@ class GradeReferences(CheckRule):
                     )
 
 
-class FormulaVariables(CheckRule):
+class FormulaVariables(KindRule):
     id = "K023"
     title_zh, title_en = "公式无法解析或引用了未知变量", "formula does not parse or uses unknown variables"
     hint_zh = "公式只能用 value、target、sample 和本指标的计数名称"
     hint_en = "formulas may use only value, target, sample and the indicator's count names"
 
-    def check(self, ctx: Context) -> Iterator[Finding]:
-        for item in items(ctx.scheme):
-            rule = item.indicator.rule
-            if isinstance(rule, FormulaRule):
-                try:
-                    compile_formula(rule.expr, formula_variables(_counts(item.indicator)))
-                except FormulaError as exc:
-                    yield Finding(
-                        item.path + ("rule", "expr"), f"公式错误：{exc.message_zh}", f"formula error: {exc}"
-                    )
 
 
 class EmptyCategory(CheckRule):
@@ -829,11 +534,12 @@ class TargetMismatch(CheckRule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for item in items(ctx.scheme):
             rule, target = item.indicator.rule, item.indicator.target
-            if isinstance(rule, LinearRule | RatioRule) and target is not None and target != rule.target:
+            stated = kind_of(rule).target(rule)
+            if stated is not None and target is not None and target != stated:
                 yield Finding(
                     item.path + ("target",),
-                    f"指标「{item.indicator.name.zh}」目标 {n(target)} 与规则目标 {n(rule.target)} 不一致",
-                    f"{item.indicator.id!r}: target {n(target)} differs from the rule's {n(rule.target)}",
+                    f"指标「{item.indicator.name.zh}」目标 {n(target)} 与规则目标 {n(stated)} 不一致",
+                    f"{item.indicator.id!r}: target {n(target)} differs from the rule's {n(stated)}",
                 )
 
 
@@ -866,16 +572,32 @@ RULES: list[CheckRule] = [
 ]
 
 
-def catalog_kpi_ids() -> frozenset[str] | None:
-    """The ids registered in `kaohe.metrics.catalog`, or None when it cannot be loaded."""
-    try:
-        from kaohe.metrics.catalog.registry import list_kpis
-    except Exception:  # the catalog is optional for the scheme layer
-        return None
-    try:
-        return frozenset(str(definition.id) for definition in list_kpis())
-    except Exception:
-        return None
+def all_specs() -> dict[str, CheckSpec]:
+    """Every checker rule's id, level, title and hint: the generic rules and the kinds' own."""
+    specs = {rule.id: rule.spec() for rule in RULES}
+    for kind in all_kinds():
+        for spec in kind.check_rules:
+            specs.setdefault(spec.id, spec)
+    return specs
+
+
+def catalog_kpi_ids() -> frozenset[str]:
+    """The ids registered in `kaohe.metrics.catalog`. A broken catalog raises: it is an error."""
+    from kaohe.metrics.catalog.registry import list_kpis  # the catalog imports Ibis: loaded when needed
+
+    return frozenset(str(definition.id) for definition in list_kpis())
+
+
+def _findings(ctx: Context) -> Iterator[tuple[str, Finding]]:
+    for rule in RULES:
+        for finding in rule.check(ctx):
+            yield rule.id, finding
+    for item in items(ctx.scheme):
+        rule_ = item.indicator.rule
+        for finding in kind_of(rule_).check(rule_, item, ctx):
+            if finding.rule_id is None:
+                raise ValueError(f"rule kind {rule_.type!r} yielded a finding without rule_id: {finding}")
+            yield finding.rule_id, finding
 
 
 def check_scheme(
@@ -886,28 +608,28 @@ def check_scheme(
 ) -> list[Problem]:
     """Run every checker rule; problems come errors first, then in file order.
 
-    `kpi_ids`: the known KPI ids. When None, the ids registered in the metrics catalog
-    are used if it can be imported; otherwise the KPI check is skipped with an info.
+    `kpi_ids`: the known KPI ids; when None, the ids registered in the metrics catalog.
     """
     ids = frozenset(kpi_ids) if kpi_ids is not None else catalog_kpi_ids()
     ctx = Context(scheme, ids)
+    specs = all_specs()
     problems: list[Problem] = []
-    for rule in RULES:
-        for finding in rule.check(ctx):
-            position = nearest_position(located.positions, finding.path) if located else None
-            problems.append(
-                Problem(
-                    rule_id=rule.id,
-                    level=finding.level or rule.level,
-                    file=located.file if located else None,
-                    line=position.line if position else None,
-                    column=position.column if position else None,
-                    path=format_path(finding.path),
-                    message_zh=finding.message_zh,
-                    message_en=finding.message_en,
-                    hint_zh=rule.hint_zh,
-                    hint_en=rule.hint_en,
-                )
+    for rule_id, finding in _findings(ctx):
+        spec = specs[rule_id]
+        position = nearest_position(located.positions, finding.path) if located else None
+        problems.append(
+            Problem(
+                rule_id,
+                finding.level or spec.level,
+                file=located.file if located else None,
+                line=position.line if position else None,
+                column=position.column if position else None,
+                path=format_path(finding.path),
+                message_zh=finding.message_zh,
+                message_en=finding.message_en,
+                hint_zh=spec.hint_zh,
+                hint_en=spec.hint_en,
             )
+        )
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(problems, key=lambda p: (order[p.level], p.line or 0, p.rule_id))

@@ -74,7 +74,7 @@ class _Builder:
     def problem(self, path: PathKey, node: Node, zh: str, en: str, hint_zh: str, hint_en: str) -> None:
         self.problems.append(
             Problem(
-                rule_id="L002",
+                code="L002",
                 level="error",
                 file=self.filename,
                 line=node.start_mark.line + 1,
@@ -401,8 +401,9 @@ def data_path(loc: tuple[str | int, ...], data: Any) -> PathKey:
     """Drop the parts of a pydantic loc that are not in the data (union tags like 'tiers', 'kpi').
 
     pydantic puts a discriminated union's tag right after the field (`source.kpi.kpi` for
-    the field `kpi` of a KPI source), so the first part equal to a mapping's own
-    `type`/`kind` value is the tag, even when a field of that name exists too.
+    the field `kpi` of a KPI source), so the first part equal to a mapping's own `kind`
+    value is the tag, even when a field of that name exists too. (Rules are looked up in
+    the rule-kind registry, which puts no tag into the loc.)
     """
     path: list[str | int] = []
     current = data
@@ -412,7 +413,7 @@ def data_path(loc: tuple[str | int, ...], data: Any) -> PathKey:
             isinstance(current, dict)
             and isinstance(part, str)
             and tag_skipped_for != id(current)
-            and part in (current.get("type"), current.get("kind"))
+            and part == current.get("kind")
         ):
             tag_skipped_for = id(current)  # the discriminator value pydantic puts into the loc
         elif isinstance(current, list) and isinstance(part, int):

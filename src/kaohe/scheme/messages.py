@@ -50,6 +50,16 @@ _MESSAGES: dict[str, tuple[str, str, str]] = {
         "规则写 type:，数据来源写 kind:",
         "rules need type:, data sources need kind:",
     ),
+    "rule_type_unknown": (
+        "未知的规则类型 {type}",
+        "可选：{expected}；公司自定义的规则类型须先注册（见 CONTRIBUTING.md）",
+        "choose one of {expected}; a company's own rule kind must be registered first (see CONTRIBUTING.md)",
+    ),
+    "rule_type_missing": (
+        "规则缺少类型字段 type",
+        "写 type: 并选择 {expected} 之一",
+        "add type: with one of {expected}",
+    ),
     "list_type": ("应为列表", "用 - 开头逐行列出", "list the items on lines starting with -"),
     "too_short": ("列表项太少", "至少需要 {min_length} 项", "at least {min_length} item(s) are needed"),
     "dict_type": ("应为键值映射", "写成 键: 值 的形式", "write it as key: value lines"),
@@ -67,6 +77,7 @@ def pydantic_message(error: ErrorDetails) -> tuple[str, str, str, str]:
         kind, ("取值无效", "对照 docs/scheme-language.md 修改", "compare with docs/scheme-language.md")
     )
     try:
+        zh = zh.format(**context)
         hint_zh = hint_zh.format(**context)
         hint_en = hint_en.format(**context)
     except (KeyError, IndexError):

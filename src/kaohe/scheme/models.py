@@ -19,6 +19,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kaohe.scheme.kinds.registry import AnyRule
+
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 ParamValue = str | int | float | bool
@@ -173,158 +175,17 @@ class Step(Model):
     limit: Decimal | None = None
 
 
-class GateRule(Model):
-    """Pass/fail against a threshold (表9-26 监听分值: average ≥ 80 → 100, else 0)."""
-
-    type: Literal["gate"]
-    threshold: Decimal
-    op: Literal[">=", ">", "<=", "<"] = ">="
-    pass_score: Decimal
-    fail_score: Decimal = Decimal(0)
+Rule = AnyRule  # the registered rule kinds: kaohe.scheme.kinds (one module per `type:`)
 
 
-class Tier(Model):
-    """One row of a tier table; a value belongs to it when it lies within [min, max)."""
+def __getattr__(name: str) -> type[BaseModel]:
+    """Old imports (`from kaohe.scheme.models import TiersRule`) find the model in its kind's module."""
+    from kaohe.scheme.kinds.registry import model_class
 
-    score: Decimal
-    min: Decimal | None = None
-    max: Decimal | None = None
-    min_inclusive: bool = True
-    max_inclusive: bool = False
-    label: str = ""
-
-
-class TiersRule(Model):
-    """Tier table (表9-23 客户满意度: ≥ 90 → 20, ≥ 85 → 10, ≥ 80 → 5, else 0).
-
-    `otherwise` scores a value that falls in no tier; when it is absent such a value
-    is an error on the sheet, and the checker reports the uncovered range up front.
-    """
-
-    type: Literal["tiers"]
-    tiers: list[Tier] = Field(min_length=1)
-    otherwise: Decimal | None = None
-
-
-class LinearRule(Model):
-    """Deviation from a target with separate slopes on each side.
-
-    The better side is given by the indicator's direction. 表9-26 话后处理时间: base 70
-    at 40 s; better: +2 per second down to 25 s; worse: −5 per second; floor 0.
-    """
-
-    type: Literal["linear"]
-    target: Decimal
-    base: Decimal
-    better: Step | None = None
-    worse: Step | None = None
-    floor: Decimal | None = None
-    cap: Decimal | None = None
-
-
-class BandRule(Model):
-    """A band of best values (表9-26 平均通话时间: 40–180 s → 100, −10 per 2 s outside)."""
-
-    type: Literal["band"]
-    low: Decimal
-    high: Decimal
-    inside: Decimal
-    below: Step | None = None
-    above: Step | None = None
-    floor: Decimal | None = None
-
-
-class Deduction(Model):
-    """Points taken away for each occurrence of one count (each late arrival −20)."""
-
-    count: Identifier
-    points: Decimal = Field(ge=0)
-    label: Text | None = None
-
-
-class PerOccurrenceRule(Model):
-    type: Literal["per_occurrence"]
-    base: Decimal
-    deductions: list[Deduction] = Field(min_length=1)
-    floor: Decimal | None = Decimal(0)
-
-
-class VetoRule(Model):
-    """一票否决: any occurrence (count ≥ threshold) vetoes the item, the sheet, or caps the grade."""
-
-    type: Literal["veto"]
-    effect: Literal["item_zero", "sheet_zero", "cap_grade"] = "item_zero"
-    cap_grade: str | None = None
-    threshold: int = Field(default=1, ge=1)
-    clear_score: Decimal = Decimal(0)  # the item's score when nothing happened
-
-
-class LevelAnchor(Model):
-    level: int = Field(ge=1, le=10)
-    score: Decimal
-    anchor: Text  # the behaviour that shows this level
-
-
-class LevelRule(Model):
-    """Level rating with behaviour anchors (表9-24: level 1–5 → 5/10/15/20/25)."""
-
-    type: Literal["levels"]
-    levels: list[LevelAnchor] = Field(min_length=2)
-
-
-class RatioRule(Model):
-    """Score proportional to achievement against target, with a cap (e.g. 120 % of full)."""
-
-    type: Literal["ratio"]
-    target: Decimal = Field(gt=0)
-    full: Decimal  # the score when the target is met exactly
-    cap: Decimal | None = None
-    floor: Decimal = Decimal(0)
-
-
-class BonusRule(Model):
-    """加分项: points on top of the weighted total, which may lift it above 100."""
-
-    type: Literal["bonus"]
-    per: Decimal = Field(default=Decimal(1), gt=0)
-    points: Decimal = Field(gt=0)
-    max_points: Decimal = Field(gt=0)
-
-
-class ManualRule(Model):
-    """A score entered by raters directly, within bounds."""
-
-    type: Literal["manual"]
-    min: Decimal = Decimal(0)
-    max: Decimal
-
-
-class FormulaRule(Model):
-    """A formula in Kaohe's small expression language, parsed and type-checked at load.
-
-    Variables: `value`, `target`, the indicator's count names, and `sample`.
-    """
-
-    type: Literal["formula"]
-    expr: str = Field(min_length=1)
-    min: Decimal | None = None
-    max: Decimal | None = None
-
-
-Rule = Annotated[
-    GateRule
-    | TiersRule
-    | LinearRule
-    | BandRule
-    | PerOccurrenceRule
-    | VetoRule
-    | LevelRule
-    | RatioRule
-    | BonusRule
-    | ManualRule
-    | FormulaRule,
-    Field(discriminator="type"),
-]
+    found = None if name.startswith("_") else model_class(name)
+    if found is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return found
 
 
 # --- indicators, categories, schemes ------------------------------------------------------

@@ -6,25 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from kaohe.scheme.models import (
-    BandRule,
-    BonusRule,
-    Category,
-    CountsSource,
-    FormulaRule,
-    GateRule,
-    Indicator,
-    LevelRule,
-    LinearRule,
-    ManualRule,
-    PerOccurrenceRule,
-    RatioRule,
-    Scale,
-    Scheme,
-    StepPolicy,
-    TiersRule,
-    VetoRule,
-)
+from kaohe.scheme.kinds.registry import kind_of
+from kaohe.scheme.models import Category, CountsSource, Indicator, Scale, Scheme, StepPolicy
 
 PathKey = tuple[str | int, ...]
 
@@ -69,11 +52,12 @@ def items(scheme: Scheme) -> Iterator[Item]:
 
 
 def is_bonus(indicator: Indicator) -> bool:
-    return isinstance(indicator.rule, BonusRule)
+    """An item added on top of the total (its kind is `extra`, e.g. bonus)."""
+    return kind_of(indicator.rule).extra
 
 
 def is_veto_only(indicator: Indicator) -> bool:
-    return isinstance(indicator.rule, VetoRule) and indicator.weight == 0
+    return kind_of(indicator.rule).veto and indicator.weight == 0
 
 
 def counts_in_weights(indicator: Indicator) -> bool:
@@ -88,37 +72,8 @@ def steps(distance: Decimal, per: Decimal, policy: StepPolicy) -> Decimal:
 
 def rule_max(indicator: Indicator, policy: StepPolicy) -> Decimal | None:
     """The highest score the rule can give, or None when it has no upper bound."""
-    rule = indicator.rule
-    if isinstance(rule, GateRule):
-        return max(rule.pass_score, rule.fail_score)
-    if isinstance(rule, TiersRule):
-        scores = [tier.score for tier in rule.tiers]
-        return max(scores + ([rule.otherwise] if rule.otherwise is not None else []))
-    if isinstance(rule, LinearRule):
-        if rule.cap is not None:
-            return rule.cap
-        if rule.better is None or rule.better.points == 0:
-            return rule.base
-        if rule.better.limit is None:
-            return None
-        gain = steps(abs(rule.better.limit - rule.target), rule.better.per, policy) * rule.better.points
-        return rule.base + gain
-    if isinstance(rule, BandRule):
-        return rule.inside
-    if isinstance(rule, PerOccurrenceRule):
-        return rule.base
-    if isinstance(rule, VetoRule):
-        return rule.clear_score
-    if isinstance(rule, LevelRule):
-        return max(level.score for level in rule.levels)
-    if isinstance(rule, RatioRule):
-        return rule.cap
-    if isinstance(rule, BonusRule):
-        return rule.max_points
-    if isinstance(rule, ManualRule):
-        return rule.max
-    assert isinstance(rule, FormulaRule)
-    return rule.max
+    best: Decimal | None = kind_of(indicator.rule).best(indicator.rule, policy)
+    return best
 
 
 def count_names(indicator: Indicator) -> set[str]:

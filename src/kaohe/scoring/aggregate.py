@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kaohe.scheme.models import BonusRule, Category, Scale, Scheme, VetoRule
+from kaohe.scheme.kinds.registry import kind_of
+from kaohe.scheme.models import Category, Scale, Scheme
 
 from .explain import num, short
 from .grading import grade_for, grade_order
@@ -34,7 +35,7 @@ def _scale(scheme: Scheme, category: Category) -> Scale:
 
 
 def _weighted(outcome: ItemOutcome) -> bool:
-    return not isinstance(outcome.indicator.rule, BonusRule) and outcome.indicator.weight > 0
+    return not kind_of(outcome.indicator.rule).extra and outcome.indicator.weight > 0
 
 
 def score_sheet(scheme: Scheme, inputs: SheetInputs) -> SheetResult:
@@ -117,9 +118,8 @@ def score_sheet(scheme: Scheme, inputs: SheetInputs) -> SheetResult:
                 vetoes.append(o.indicator.id)
                 trace_zh.append(o.summary_zh)
                 trace_en.append(o.summary_en)
-                rule = o.indicator.rule
-                if o.veto == "cap_grade" and isinstance(rule, VetoRule) and rule.cap_grade:
-                    caps.append(rule.cap_grade)
+                if o.cap_grade:
+                    caps.append(o.cap_grade)
             if o.status == "missing_error":
                 errors = True
                 cat_error = True
@@ -200,7 +200,7 @@ def _item_result(
     eff_cw: Decimal,
 ) -> ItemResult:
     ind = o.indicator
-    is_bonus = isinstance(ind.rule, BonusRule)
+    is_bonus = kind_of(ind.rule).extra
     steps = list(o.steps)
     eff_w = Decimal(0) if o.status == "excluded" else ind.weight * factor[0] / factor[1]
     renormalised = factor[0] != factor[1]
@@ -210,7 +210,7 @@ def _item_result(
     points: Decimal | None = None
     contribution: Decimal | None = None
     if is_bonus:
-        max_points = ind.rule.max_points if isinstance(ind.rule, BonusRule) else Decimal(0)
+        max_points = score_bounds(ind, HUNDRED)[1]
         if score is not None:
             points = score
             contribution = score

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 
 from kaohe.results.quality import Rating as QualityRating
 from kaohe.results.reports import ResultEntry
-from kaohe.scheme.models import ManualRule
+from kaohe.scheme.kinds import kind_of
 from kaohe.scoring.results import CategoryResult, ItemResult, ScoreIssue, SheetResult, Trace, TraceStep
 from kaohe.web.appraisal.models import Cycle, Rating, Sheet
 from kaohe.web.permissions import require, visible_sheets
@@ -137,8 +137,10 @@ def quality_inputs(sheets: list[Sheet]) -> tuple[list[SheetResult], list[Quality
     for s in sheets:
         for cat in s.scheme.scheme().categories:
             for ind in cat.indicators:
-                if isinstance(ind.rule, ManualRule):
-                    maxima[(s.pk, ind.id)] = ind.rule.max
+                kind = kind_of(ind.rule)
+                rating = kind.rating_range(ind.rule)
+                if rating is not None and not kind.rates_each:  # a score entered directly, not a level
+                    maxima[(s.pk, ind.id)] = rating[1]
     ratings = [
         QualityRating(str(r.sheet_id), r.indicator, r.rater.get_full_name() or r.rater.get_username(), r.score,
                       maxima.get((r.sheet_id, r.indicator), Decimal(100)))

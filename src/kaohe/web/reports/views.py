@@ -28,6 +28,7 @@ from kaohe.results.sheet_pdf import sheet_pdf_bytes
 from kaohe.results.sheet_xlsx import write_sheet_xlsx
 from kaohe.results.tables import csv_text, xlsx_bytes
 from kaohe.results.whatif import distribution_what_if
+from kaohe.scheme.kinds import get_kind
 from kaohe.scheme.models import CountsSource, KpiSource, Scheme
 from kaohe.scoring import IndicatorInput
 from kaohe.web.appraisal.models import Cycle, Sheet
@@ -180,7 +181,7 @@ def what_if(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 def _with_threshold(scheme: Scheme, indicator_id: str, value: str) -> tuple[Scheme | None, str | None]:
-    """The scheme with one indicator's threshold / target changed (gate, linear, ratio rules)."""
+    """The scheme with one indicator's threshold / target changed (the kind's `what_if_field`)."""
     try:
         new = Decimal(value)
     except InvalidOperation:
@@ -190,7 +191,7 @@ def _with_threshold(scheme: Scheme, indicator_id: str, value: str) -> tuple[Sche
         for ind in cat["indicators"]:
             if ind["id"] == indicator_id:
                 rule = ind["rule"]
-                key = {"gate": "threshold", "linear": "target", "ratio": "target"}.get(rule["type"])
+                key = get_kind(rule["type"]).what_if_field
                 if key is None:
                     return None, f"指标 {indicator_id} 的规则没有单一门槛 / the rule of {indicator_id} has no single threshold"
                 rule[key] = str(new)

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from kaohe.scheme.models import CountsSource, LevelRule, ManualRule, ManualSource
+from kaohe.scheme.kinds import kind_of
+from kaohe.scheme.models import CountsSource, ManualSource
 from kaohe.web.appraisal.models import RaterRole, Rating, Sheet
 from kaohe.web.appraisal.services._common import audit_sheet, save_sheet
 from kaohe.web.errors import InvalidInput, ValidationReport
@@ -41,13 +42,7 @@ def manual_items(sheet: Sheet) -> list[ManualItem]:
             src = ind.source
             if isinstance(src, ManualSource):
                 roles = [str(rw.role) for rw in (src.raters or scheme.raters)]
-                rule = ind.rule
-                if isinstance(rule, ManualRule):
-                    lo, hi = rule.min, rule.max
-                elif isinstance(rule, LevelRule):
-                    lo, hi = Decimal(min(a.level for a in rule.levels)), Decimal(max(a.level for a in rule.levels))
-                else:
-                    lo, hi = Decimal(0), Decimal(100)
+                lo, hi = kind_of(ind.rule).rating_range(ind.rule) or (Decimal(0), Decimal(100))
                 items.append(ManualItem(ind.id, ind.name.zh, ind.name.en, roles, lo, hi, []))
             elif isinstance(src, CountsSource):
                 entered = {str(ref.entered_by) for ref in src.counts.values() if ref.entered_by}
