@@ -47,6 +47,10 @@ from kaohe.cli.backup_cmd import backup_app  # noqa: E402
 
 app.add_typer(backup_app)  # `kaohe backup FILE` and `kaohe restore FILE` at the top level
 
+from kaohe.cli.calendar_cmd import calendar_app  # noqa: E402
+
+app.add_typer(calendar_app, name="calendar")
+
 
 def _err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)

@@ -12,6 +12,12 @@ Precedence for one date, strongest first:
 3. the ``chinese-calendar`` package;
 4. otherwise: refused with :class:`CalendarNotLoaded`.
 
+Appraisal deadlines (an appeal window of N working days) must not block a person for a
+year nobody has loaded yet: :meth:`WorkCalendar.add_workdays_provisional` counts
+Monday–Friday for such a year and says which years it guessed, so the caller can mark
+the deadline provisional and recompute it once the year is imported. KPIs never use it:
+they change pay and keep refusing with :class:`CalendarNotLoaded`.
+
 Inside an imported year, a date that is neither a listed holiday nor a listed
 make-up workday follows the week: Monday–Friday work, Saturday–Sunday rest.
 """
@@ -23,6 +29,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from importlib import metadata
 
 import chinese_calendar
 
@@ -131,6 +138,36 @@ class WorkCalendar:
         except NotImplementedError:
             raise CalendarNotLoaded(day.year) from None
 
+    def year_source(self, year: int) -> str | None:
+        """Where the schedule of ``year`` comes from: "imported", "package", or None (not loaded)."""
+        if year in self.years:
+            return "imported"
+        return "package" if year in package_years() else None
+
+    def is_workday_or_weekday(self, day: date) -> tuple[bool, bool]:
+        """(is it a working day, was it guessed): a date of an unloaded year counts Monday–Friday."""
+        if day in self.overrides:
+            return self.overrides[day], False
+        try:
+            return self.is_workday(day), False
+        except CalendarNotLoaded:
+            return day.weekday() < 5, True
+
+    def add_workdays_provisional(self, day: date, n: int) -> tuple[date, frozenset[int]]:
+        """Like :meth:`add_workdays`, but a year without a schedule counts Monday–Friday.
+
+        Returns the date and the years whose working days were guessed (empty: the date is final).
+        """
+        d, left, guessed = day, n, set()
+        while left > 0:
+            d += timedelta(days=1)
+            works, provisional = self.is_workday_or_weekday(d)
+            if provisional:
+                guessed.add(d.year)
+            if works:
+                left -= 1
+        return d, frozenset(guessed)
+
     def check_loaded(self, start: date, end: date) -> None:
         """Raise CalendarNotLoaded for the first year in [start, end] without a schedule."""
         for year in range(start.year, end.year + 1):
@@ -173,3 +210,30 @@ def _days(start: date, end: date) -> Iterable[date]:
 
 def default_calendar() -> WorkCalendar:
     return WorkCalendar()
+
+
+def package_years() -> range:
+    """The years the installed ``chinese-calendar`` package carries (holidays and make-up workdays)."""
+    from chinese_calendar import constants
+
+    years = {d.year for d in constants.holidays} | {d.year for d in constants.workdays}
+    return range(min(years), max(years) + 1)
+
+
+def package_label() -> str:
+    """The installed calendar package and its version, e.g. "chinese-calendar 1.11.0"."""
+    try:
+        version = metadata.version("chinese-calendar")
+    except metadata.PackageNotFoundError:  # pragma: no cover (a dependency of Kaohe)
+        version = "?"
+    return f"chinese-calendar {version}"
+
+
+def package_schedule(year: int) -> YearSchedule:
+    """The statutory schedule of ``year`` as the package carries it; CalendarNotLoaded when it does not."""
+    from chinese_calendar import constants
+
+    if year not in package_years():
+        raise CalendarNotLoaded(year)
+    return YearSchedule(year, frozenset(d for d in constants.holidays if d.year == year),
+                        frozenset(d for d in constants.workdays if d.year == year))

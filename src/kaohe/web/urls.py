@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", include("kaohe.web.reports.urls")),  # reports
     path("api/", include("kaohe.web.api.urls")),  # api
+    path("calendar/", include("kaohe.web.workdays.urls")),  # clock: the working-day calendar
     path("notifications/", include("kaohe.web.notify.urls")),  # notify
 ]
 

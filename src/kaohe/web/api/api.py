@@ -126,7 +126,20 @@ def _sheet_out(sheet: Any) -> dict[str, Any]:
     return {"id": sheet.pk, "cycle": sheet.cycle_id, "employee": sheet.employee.code,
             "employee_name": sheet.employee.name, "position": sheet.employee.position.code,
             "state": sheet.state, "version": sheet.version,
-            "total": None if score is None else score.total, "grade": (score.grade or None) if score else None}
+            "total": None if score is None else score.total, "grade": (score.grade or None) if score else None,
+            **_deadline_out(sheet)}
+
+
+def _deadline_out(sheet: Any) -> dict[str, Any]:
+    """The appeal deadline, and beside it the provisional note in both languages when it is one."""
+    from kaohe.web.workdays.services import open_mark, provisional_note
+
+    if sheet.appeal_deadline is None:
+        return {"appeal_deadline": None, "appeal_deadline_provisional": False}
+    mark = open_mark(sheet, "appeal_deadline")
+    return {"appeal_deadline": sheet.appeal_deadline, "appeal_deadline_provisional": mark is not None,
+            "appeal_deadline_note_zh": provisional_note(mark.years, "zh-hans") if mark else None,
+            "appeal_deadline_note_en": provisional_note(mark.years, "en") if mark else None}
 
 
 # --- endpoints --------------------------------------------------------------------------

@@ -67,6 +67,11 @@ class SheetOut(Schema):
     version: int
     total: Decimal | None
     grade: str | None
+    appeal_deadline: date | None = None
+    # set when the deadline counts Monday–Friday through a year with no holiday schedule loaded yet
+    appeal_deadline_provisional: bool = False
+    appeal_deadline_note_zh: str | None = None
+    appeal_deadline_note_en: str | None = None
 
 
 class SheetDetailOut(SheetOut):

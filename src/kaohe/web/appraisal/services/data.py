@@ -192,14 +192,11 @@ def _requested_specs(cycle: Cycle) -> dict[tuple[str, str], tuple[str, dict[str,
 
 
 def company_calendar(company: Any):  # type: ignore[no-untyped-def]
-    """The statutory calendar with the company's own working-day overrides on top."""
-    from kaohe.metrics.calendar import WorkCalendar
-    from kaohe.web.org.models import WorkdayOverride
+    """The statutory calendar with the company's loaded years and own overrides on top (one calendar:
+    kaohe.web.workdays.services.company_calendar). KPIs stay strict: an unloaded year is refused."""
+    from kaohe.web.workdays.services import company_calendar as calendar_of
 
-    cal = WorkCalendar()
-    for day, is_workday in WorkdayOverride.objects.filter(company=company).values_list("date", "is_workday"):
-        cal.set_override(day, is_workday)
-    return cal
+    return calendar_of(company)
 
 
 def _led_entity(emp: Employee, scope: str, company: Any) -> str | None:

@@ -133,15 +133,22 @@ def confirm_interview(sheet: Sheet, actor: Any, *, expected_version: int | None 
 
 
 def acknowledge_result(sheet: Sheet, actor: Any, *, expected_version: int | None = None) -> Sheet:
-    """The employee acknowledges the result; the appeal window of N working days starts now."""
-    from kaohe.web.appraisal.services.calendar import add_working_days
+    """The employee acknowledges the result; the appeal window of N working days starts now.
+
+    A year with no statutory schedule loaded never blocks this step: its working days count
+    Monday–Friday and the deadline is stored as provisional (kaohe.web.workdays), audited.
+    """
+    from kaohe.web.workdays.services import mark_provisional, working_deadline
 
     now = timezone.now()
     company = sheet.cycle.company
     today = timezone.localtime(now, timezone=_zone(company.time_zone)).date()
-    deadline = add_working_days(company, today, company.appeal_window_days)
-    return transition(sheet, "acknowledge_result", actor, expected_version=expected_version,
-                      acknowledged_at=now, appeal_deadline=deadline)
+    deadline = working_deadline(company, today, company.appeal_window_days)
+    with transaction.atomic():
+        sheet = transition(sheet, "acknowledge_result", actor, expected_version=expected_version,
+                           acknowledged_at=now, appeal_deadline=deadline.date)
+        mark_provisional(sheet, "appeal_deadline", today, company.appeal_window_days, deadline, actor)
+        return sheet
 
 
 def file_appeal(sheet: Sheet, actor: Any, reason: str, evidence: list[dict[str, Any]] | None = None, *,

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workdays"
+
+urlpatterns = [
+    path("", views.calendar_page, name="calendar"),
+    path("template/<int:year>.<str:fmt>", views.template, name="template"),
+]
