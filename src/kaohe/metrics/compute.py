@@ -45,7 +45,7 @@ DEFAULT_TZ = "Asia/Shanghai"
 TIME_COLUMNS = {
     "calls": "offered_at", "agent_states": "start_at", "schedules": "start_at", "qa_evaluations": "evaluated_at",
     "surveys": "answered_at", "tickets": "created_at", "callbacks": "visited_at", "forecasts": "interval_start",
-    "incidents": "occurred_at",
+    "incidents": "occurred_at", "interval_stats": "interval_start",
 }
 BATCH_COLUMN = "_batch_id"
 DATE_TABLES = ("attendance", "training")
@@ -54,7 +54,7 @@ OWNER_COLUMNS = {
     "calls": "agent_id", "agent_states": "agent_id", "schedules": "agent_id", "qa_evaluations": "agent_id",
     "surveys": "agent_id", "tickets": "owner_id", "callbacks": "employee_id", "customers": "owner_id",
     "forecasts": "forecaster_id", "attendance": "employee_id", "training": "employee_id", "plans": "employee_id",
-    "incidents": "employee_id",
+    "incidents": "employee_id", "interval_stats": "agent_id",
 }
 
 
@@ -135,11 +135,15 @@ def compute_kpis(
     ctx = BuildContext(src.table, per, ZoneCut.for_period(per, tz, margin), calendar or WorkCalendar(), src.backend)
     computed_at = datetime.now(UTC).replace(tzinfo=None)
 
-    unloaded = [s for s in specs if any(not ctx.has(t) for t in s.definition.inputs)]
+    from_records = [s for s in specs if all(ctx.has(t) for t in s.definition.inputs)]
+    from_reports = [s for s in specs if _from_interval_report(ctx, s)]
+    unloaded = [s for s in specs if s not in from_records and s not in from_reports]
     if unloaded and missing_tables == "error":
         s0 = unloaded[0]
         raise MissingTableError(next(t for t in s0.definition.inputs if not ctx.has(t)), s0.id)
-    parts = _compute_parts(ctx, [s for s in specs if s not in unloaded])
+    parts = _compute_parts(ctx, from_records)
+    for s, part in _interval_report_parts(ctx, from_reports).items():
+        parts[s] = pd.concat([parts[s], part], ignore_index=True) if s in parts else part
     for s in unloaded:
         parts[s] = pd.DataFrame({"employee_id": pd.Series([], dtype=object), "queue": pd.Series([], dtype=object),
                                  "bucket": pd.Series([], dtype="datetime64[ns]"), "num": pd.Series([], dtype=float),
@@ -159,7 +163,8 @@ def compute_kpis(
                 table = next(t for t in spec.definition.inputs if not ctx.has(t))
                 f["missing_reason"] = (f"事件表 {table!r} 未载入。 The event table {table!r} is not loaded.")
             buckets = f.pop("_bucket")
-            f["inputs"] = _value_inputs(spec, lv, f["entity_id"], buckets, by_entity) if inputs is not None else [{}] * len(f)
+            f["inputs"] = (_value_inputs(spec, lv, f["entity_id"], buckets, by_entity, spec in from_reports)
+                           if inputs is not None else [{}] * len(f))
             frames.append(f)
     frame = pd.concat(frames, ignore_index=True) if frames else _empty_frame()
     frame = frame.drop(columns=["input_tables"])
@@ -171,6 +176,78 @@ def compute_kpis(
 
 def to_frame(values: Iterable[KpiValue]) -> pd.DataFrame:
     return pd.DataFrame([v.__dict__ for v in values])
+
+
+# --- interval reports ----------------------------------------------------------------------
+INTERVAL_TABLE = "interval_stats"
+INTERVAL_PROVENANCE = "from an interval report (no per-call drill-down) / 来自区间报表(无逐条明细)"
+
+
+def _from_interval_report(ctx: BuildContext, spec: KpiSpec) -> bool:
+    return spec.definition.interval_parts is not None and ctx.has(INTERVAL_TABLE)
+
+
+def _input_tables(spec: KpiSpec, reports: bool) -> tuple[str, ...]:
+    return spec.definition.inputs + ((INTERVAL_TABLE,) if reports else ())
+
+
+def provenance_of(value: KpiValue) -> str:
+    """"records", "interval report" or "records and interval report": what a value was computed from."""
+    rows = {t: (info or {}).get("rows", 0) for t, info in (value.inputs or {}).items() if isinstance(info, dict)}
+    report = rows.pop(INTERVAL_TABLE, 0) > 0
+    records = any(n > 0 for n in rows.values())
+    if report and records:
+        return "records and interval report"
+    return "interval report" if report else "records"
+
+
+def _interval_base(ctx: BuildContext) -> Any:
+    t = ctx.bucket_points(ctx.table(INTERVAL_TABLE), "interval_start")
+    return t.mutate(employee_id=t.agent_id)
+
+
+def _interval_report_parts(ctx: BuildContext, specs: list[KpiSpec]) -> dict[KpiSpec, pd.DataFrame]:
+    """Parts of KPIs from the interval_stats table (sums and counts per agent / queue and interval).
+
+    One aggregation for all of them; a KPI whose record base has no queue (agent time)
+    drops the queue column, so its levels stay those of its records."""
+    if not specs:
+        return {}
+    t = _interval_base(ctx)
+    out = _aggregate(t, ("employee_id", "queue", "bucket"), [(s, s.definition.interval_parts) for s in specs])
+    for s in specs:
+        base = BASES.get(s.definition.base or "")
+        if base is not None and "queue" not in base.group_by:
+            out[s] = out[s].drop(columns=["queue"]).groupby(["employee_id", "bucket"], dropna=False,
+                                                             as_index=False).sum(min_count=1)
+    return out
+
+
+def _aggregate(t: Any, group_by: tuple[str, ...], items: list[tuple[KpiSpec, Any]]) -> dict[KpiSpec, pd.DataFrame]:
+    """One aggregation of ``t`` for every (spec, parts function); shared reductions computed once."""
+    aggs: dict[str, Any] = {}
+    by_op: dict[Any, str] = {}
+    columns: list[dict[str, str]] = []
+    for s, fn in items:
+        p = fn(t, s.params)
+        mine = {}
+        for key in ("num", "den", "n"):
+            expr = p.get(key)
+            if expr is None:
+                mine[key] = ""
+                continue
+            name = by_op.setdefault(expr.op(), f"a{len(by_op)}")
+            aggs[name] = expr
+            mine[key] = name
+        columns.append(mine)
+    df = t.group_by(*group_by).aggregate(**aggs).execute()
+    out = {}
+    for (s, _fn), mine in zip(items, columns, strict=True):
+        part = df[list(group_by)].copy()
+        for key, name in mine.items():
+            part[key] = df[name] if name else float("nan")
+        out[s] = _normalise(part)
+    return out
 
 
 # --- parts on the backend ------------------------------------------------------------------
@@ -198,29 +275,8 @@ def _compute_parts(ctx: BuildContext, specs: list[KpiSpec]) -> dict[KpiSpec, pd.
             raise KpiError(f"KPI {group[0].id!r} uses unknown base {base_name!r}; known: {', '.join(sorted(BASES))}")
         # a base may skip work none of the asked KPIs needs (agent states: the schedule join)
         ctx._memo["base_kpis"] = frozenset(s.id for s in group)
-        t = base.make(ctx)
-        # KPIs often share a reduction (e.g. the count of handled calls): compute each once.
-        aggs: dict[str, Any] = {}
-        by_op: dict[Any, str] = {}
-        columns: list[dict[str, str]] = []
-        for s in group:
-            p = s.definition.parts(t, s.params)
-            mine = {}
-            for key in ("num", "den", "n"):
-                expr = p.get(key)
-                if expr is None:
-                    mine[key] = ""
-                    continue
-                name = by_op.setdefault(expr.op(), f"a{len(by_op)}")
-                aggs[name] = expr
-                mine[key] = name
-            columns.append(mine)
-        df = t.group_by(*base.group_by).aggregate(**aggs).execute()
-        for s, mine in zip(group, columns, strict=True):
-            part = df[list(base.group_by)].copy()
-            for key, name in mine.items():
-                part[key] = df[name] if name else float("nan")
-            out[s] = _normalise(part)
+        # KPIs often share a reduction (e.g. the count of handled calls): computed once
+        out.update(_aggregate(base.make(ctx), base.group_by, [(s, s.definition.parts) for s in group]))
     return out
 
 
@@ -265,7 +321,8 @@ def _inputs(ctx: BuildContext, src: EventSource, specs: list[KpiSpec]) -> pd.Dat
     One small aggregation per table; rolled up with the values, so a team's value lists
     the batches its members' rows came from.
     """
-    names = sorted({t for s in specs for t in s.definition.inputs if src.table(t) is not None})
+    names = sorted({t for s in specs for t in _input_tables(s, _from_interval_report(ctx, s))
+                    if src.table(t) is not None})
     frames = []
     for name in names:
         t = src.table(name)
@@ -293,9 +350,10 @@ def _inputs(ctx: BuildContext, src: EventSource, specs: list[KpiSpec]) -> pd.Dat
     return out
 
 
-def _value_inputs(spec: KpiSpec, level: str, entities: pd.Series, buckets: pd.Series, by_entity: dict) -> list[dict]:
+def _value_inputs(spec: KpiSpec, level: str, entities: pd.Series, buckets: pd.Series, by_entity: dict,
+                  reports: bool = False) -> list[dict]:
     """The inputs of each value; one shared dict per (entity, bucket, tables), built once per level."""
-    tables = spec.definition.inputs
+    tables = _input_tables(spec, reports)
     cache = by_entity.setdefault(("__per_tables__", tables), {})
     empty = {t: {"rows": 0, "batches": {}} for t in tables}
     whole = level in ("queue", "company")  # unattributed rows count for the whole company

@@ -209,6 +209,38 @@ def _state_ratio(num_states: tuple[str, ...],
     return parts
 
 
+OCCUPANCY_DENOMINATORS = {
+    "handling_ready": ("talk", "hold", "acw", "ready"),
+    "logged_in": LOGGED_IN,
+    "logged_in_minus_break": tuple(s for s in LOGGED_IN if s != "break"),
+}
+
+
+def occupancy_parts(t: ir.Table, p: dict[str, Any]) -> dict[str, Any]:
+    return _state_ratio(("talk", "hold", "acw"), OCCUPANCY_DENOMINATORS[p["denominator"]])(t, p)
+
+
+# --- the same KPIs from interval reports (interval_stats) -------------------------------------
+def _x(t: ir.Table, col: str) -> ir.FloatingValue:
+    return t[col].cast("float64").fill_null(0.0)
+
+
+def occupancy_interval(t: ir.Table, p: dict[str, Any]) -> dict[str, Any]:
+    handling = _x(t, "talk_s") + _x(t, "hold_s") + _x(t, "acw_s")
+    den = {"handling_ready": handling + _x(t, "ready_s"), "logged_in": _x(t, "staffed_s"),
+           "logged_in_minus_break": _x(t, "staffed_s") - _x(t, "break_s")}[p["denominator"]]
+    # only agent rows carry agent time: a queue row's talk is not anybody's occupancy
+    mine = t.agent_id.notnull()
+    return {"num": mine.ifelse(handling, 0.0).sum(), "den": mine.ifelse(den, 0.0).sum(),
+            "n": mine.ifelse(den, 0.0).sum()}
+
+
+def effective_work_interval(t: ir.Table, p: dict[str, Any]) -> dict[str, Any]:
+    mine = t.agent_id.notnull()
+    den = mine.ifelse(_x(t, "staffed_s"), 0.0).sum()
+    return {"num": mine.ifelse(_x(t, "talk_s") + _x(t, "acw_s"), 0.0).sum(), "den": den, "n": den}
+
+
 def seat_parts(t: ir.Table, p: dict[str, Any]) -> dict[str, Any]:
     # the denominator comes from the org head count (or the given seats), see seat_denominator
     return {"num": sum_if(t.secs, t.state.isin(list(LOGGED_IN))), "den": None, "n": None}
@@ -238,16 +270,20 @@ _reg(
     definition_en="(Talk time + after-call work) over logged-in time (seed table 9-26), all from agent states.",
     formula="Σ secs(talk, acw) / Σ secs(logged-in states) × 100; logged-in = every state except logout",
     sample_zh="签入秒数", sample_en="logged-in seconds", scale=100.0,
-    base="agent_states", parts=_state_ratio(("talk", "acw"), LOGGED_IN),
+    base="agent_states", parts=_state_ratio(("talk", "acw"), LOGGED_IN), interval_parts=effective_work_interval,
 )
 _reg(
     id="occupancy", name_zh="占用率", name_en="Occupancy", unit="%", direction="higher",
     definition_zh="处理呼叫(通话、保持、话后处理)时间占可用与处理时间之和的比例;不同于有效工作率,分母不含示忙与小休。",
     definition_en="Handling time (talk, hold, ACW) over handling plus ready time; unlike the effective work rate, "
     "not-ready and break time are outside the denominator.",
-    formula="Σ secs(talk, hold, acw) / Σ secs(talk, hold, acw, ready) × 100",
+    formula="Σ secs(talk, hold, acw) / Σ secs(talk, hold, acw, ready) × 100; denominator logged_in: every "
+    "logged-in state, logged_in_minus_break: logged-in time without breaks",
     sample_zh="签入秒数(处理与就绪)", sample_en="handling and ready seconds", scale=100.0,
-    base="agent_states", parts=_state_ratio(("talk", "hold", "acw"), ("talk", "hold", "acw", "ready")),
+    base="agent_states", parts=occupancy_parts, interval_parts=occupancy_interval,
+    params=(Param("denominator", "str", "handling_ready", choices=tuple(OCCUPANCY_DENOMINATORS),
+                  doc_zh="分母:处理+就绪、签入时长、签入时长减小休",
+                  doc_en="denominator: handling + ready, logged-in time, logged-in time without breaks"),),
 )
 _reg(
     id="schedule_adherence", name_zh="排班遵从率", name_en="Schedule adherence", unit="%", direction="higher",

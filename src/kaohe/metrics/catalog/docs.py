@@ -154,6 +154,55 @@ A customer's own KPI is registered exactly like the built-ins: `kaohe.metrics.re
 """
 
 
+DEFINITIONS_ZH = """### 各中心自选的指标口径
+
+各厂商对同一指标的口径不同(仅服务水平对放弃呼叫就有三种处理),中心须能与自己墙板上的数字对上。
+下列参数即各中心可选的口径;在 Web 应用中由人力资源在“指标口径”页面按公司设置(保留历史),
+对公司所有方案生效,覆盖方案中同名参数。各厂商对应关系按其公开文档整理,版本与配置不同时请以贵中心系统设置为准。
+
+| 指标与参数 | 可选值 | 厂商对应 |
+|---|---|---|
+| 服务水平 `threshold_s` | 秒数,默认 20 | 各厂商均按队列/技能设置阈值(Avaya CMS 的 acceptable service level,Genesys Cloud 队列 SLA 目标,Amazon Connect 的 “Service level X seconds”) |
+| 服务水平 `abandon_treatment` | `exclude_short`(默认:短放弃不计,其余放弃计为未达标)、`exclude`(放弃全不计)、`count_as_miss`(放弃全部计为未达标)、`count_as_met`(阈值内放弃计为达标) | Cisco UCCE 的三种 service level type 正对应 `exclude`、`count_as_miss`、`count_as_met`,另有短放弃时长;Avaya CMS 分母为 CALLSOFFERED(`count_as_miss`);Genesys Cloud 组织设置可选是否计入放弃与短放弃;Amazon Connect 服务水平以入队呼叫为分母(`count_as_miss`);NICE CXone、Five9 常见做法为阈值内放弃不计(`exclude_short`,短放弃阈值取服务水平阈值) |
+| 服务水平/呼损率 `short_abandon_s` | 秒数,默认 5;0 表示没有短放弃 | Cisco 的 abandon wait time、Genesys Cloud 的 short abandon 阈值 |
+| 呼损率 `denominator` | `offered`(接通 + 放弃,默认)、`entered`(所有进入队列的呼入,含超时、按键离开) | Avaya、Genesys、NICE、Five9:放弃 ÷ 呼入(offered);Amazon Connect:放弃 ÷ 入队(entered) |
+| 平均应答速度 `include_ring` | `true`(默认,含座席振铃)、`false`(只算排队) | Avaya ANSTIME、Cisco AnswerWaitTime、Genesys tAnswered 均含振铃;只看排队时间的墙板(“平均排队时长”)取 `false` |
+| 平均处理时长 `components` | `talk+hold+acw`(默认)、`talk+hold`、`talk+acw`、`talk`、`talk+hold+acw+dial`(含外呼拨号) | Genesys tHandle、Cisco HandleTime、Amazon Connect、NICE、Five9:通话 + 保持 + 话后;Avaya CMS:(ACDTIME + ACWTIME) ÷ ACDCALLS,保持含在 ACDTIME 中;Genesys、Five9 外呼可计入拨号时间(`dial`) |
+| 占用率 `denominator` | `handling_ready`(处理 + 就绪,默认)、`logged_in`(签入时长)、`logged_in_minus_break`(签入减小休) | Cisco、Amazon Connect、NICE WFM、Genesys:处理 ÷(处理 + 空闲);Five9 utilization:处理 ÷ 签入;Avaya:(ACD + ACW)÷(STAFFED − AUX) |
+| 首次解决率 `window_days`、`repeat` | 天数(默认 7);`any`(任何来电)、`same_queue`(同一队列)、`same_reason`(同一原因/处理结果) | 各厂商多以重复来电分析实现:NICE、Five9 按处理结果(disposition),Genesys、Amazon Connect 常按队列;窗口一般为 1–7 天 |
+
+区间报表(Avaya CMS、Genesys Cloud、阿里云)只含其自身阈值下的计数:服务水平只能按报表的阈值(`sl_threshold_s`)计算,
+其他阈值为缺失;短放弃按报表自己的短放弃定义;处理类指标读座席行,队列类指标(服务水平、平均应答速度、呼损率)读队列行,
+同时导入座席表与队列表也不会重复计算。来源追溯注明“来自区间报表”,没有逐条呼叫明细。
+"""
+
+DEFINITIONS_EN = """### KPI definitions each center chooses
+
+Vendors disagree on what a KPI means (service level alone has three treatments of abandoned calls), and a center
+must be able to reconcile Kaohe's figures with its own wallboard. The parameters below are the choices; in the
+web app HR sets them per company on the "KPI definitions" page (with history), and they apply to every scheme
+of the company, over the scheme's own value of the same parameter. The vendor equivalents are read from their
+public documentation; versions and settings differ, so check your own platform's configuration.
+
+| KPI and parameter | choices | vendor equivalents |
+|---|---|---|
+| service level `threshold_s` | seconds, default 20 | every vendor sets it per queue or skill (Avaya CMS acceptable service level, Genesys Cloud queue SLA target, Amazon Connect "Service level X seconds") |
+| service level `abandon_treatment` | `exclude_short` (default: short abandons left out, other abandons count against), `exclude` (abandons left out), `count_as_miss` (all abandons count against), `count_as_met` (abandons within the threshold count in favour) | Cisco UCCE's three service level types are exactly `exclude`, `count_as_miss` and `count_as_met`, with a short-abandon time on top; Avaya CMS divides by CALLSOFFERED (`count_as_miss`); Genesys Cloud's organisation setting chooses whether abandons and short abandons count; Amazon Connect divides by queued contacts (`count_as_miss`); NICE CXone and Five9 commonly leave out abandons within the threshold (`exclude_short` with the short-abandon time set to the threshold) |
+| service level / abandon rate `short_abandon_s` | seconds, default 5; 0 = no short abandons | Cisco abandon wait time, Genesys Cloud short abandon threshold |
+| abandon rate `denominator` | `offered` (answered + abandoned, default), `entered` (every call that entered the queue, timeouts and key exits included) | Avaya, Genesys, NICE, Five9: abandons ÷ offered; Amazon Connect: abandons ÷ queued (`entered`) |
+| ASA `include_ring` | `true` (default, the agent's ring time included), `false` (queue time only) | Avaya ANSTIME, Cisco AnswerWaitTime and Genesys tAnswered include ringing; wallboards showing "average queue time" match `false` |
+| AHT `components` | `talk+hold+acw` (default), `talk+hold`, `talk+acw`, `talk`, `talk+hold+acw+dial` (outbound dialing too) | Genesys tHandle, Cisco HandleTime, Amazon Connect, NICE, Five9: talk + hold + ACW; Avaya CMS: (ACDTIME + ACWTIME) ÷ ACDCALLS with hold inside ACDTIME; Genesys and Five9 can count outbound dialing (`dial`) |
+| occupancy `denominator` | `handling_ready` (handling + ready, default), `logged_in` (logged-in time), `logged_in_minus_break` | Cisco, Amazon Connect, NICE WFM, Genesys: handling ÷ (handling + idle); Five9 utilization: handling ÷ logged-in; Avaya: (ACD + ACW) ÷ (STAFFED − AUX) |
+| FCR `window_days`, `repeat` | days (default 7); `any` (any call), `same_queue`, `same_reason` (same disposition) | usually repeat-contact analytics: NICE and Five9 by disposition, Genesys and Amazon Connect often by queue; windows of 1–7 days |
+
+Interval reports (Avaya CMS, Genesys Cloud, Alibaba Cloud) hold counts for their own thresholds only: service
+level is computed for the report's threshold (`sl_threshold_s`) and is missing for any other; short abandons are
+the report's own. Handling KPIs read a report's agent rows and queue KPIs (service level, ASA, abandon rate) its
+queue rows, so loading both an agent and a split table never counts a call twice. Provenance says "from an
+interval report": there is no per-call drill-down.
+"""
+
+
 def _params(params: tuple[Param, ...], zh: bool) -> str:
     if not params:
         return "—"
@@ -184,8 +233,9 @@ def render() -> str:
     kpis = list_kpis()
     zh_head = "| 编号 | 名称 | 单位 | 方向 | 定义 | 公式 | 参数(默认值) | 样本 | 数据来源 |\n|---|---|---|---|---|---|---|---|---|"
     en_head = "| id | name | unit | direction | definition | formula | parameters (defaults) | sample | inputs |\n|---|---|---|---|---|---|---|---|---|"
-    parts = [HEADER_ZH, f"### 指标一览(共 {len(kpis)} 项)\n", zh_head, *(_row(k, True) for k in kpis), "",
-             HEADER_EN, f"### Catalog ({len(kpis)} KPIs)\n", en_head, *(_row(k, False) for k in kpis), ""]
+    parts = [HEADER_ZH, DEFINITIONS_ZH, f"### 指标一览(共 {len(kpis)} 项)\n", zh_head, *(_row(k, True) for k in kpis), "",
+             HEADER_EN, DEFINITIONS_EN, f"### Catalog ({len(kpis)} KPIs)\n", en_head,
+             *(_row(k, False) for k in kpis), ""]
     return "\n".join(parts)
 
 

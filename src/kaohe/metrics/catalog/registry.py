@@ -108,6 +108,9 @@ class KpiDefinition:
     levels: tuple[str, ...] = ("agent", "team", "department", "center", "company")
     notes_zh: str = ""
     notes_en: str = ""
+    # The same KPI from vendor interval reports (table interval_stats): a function
+    # ``(interval_base, params) -> {"num", "den", "n"}`` of sums over the report's counts.
+    interval_parts: Callable[..., dict[str, Any]] | None = None
 
     def resolve_params(self, given: Mapping[str, Any] | None) -> dict[str, Any]:
         given = dict(given or {})
