@@ -18,3 +18,21 @@ class NotifyConfig(AppConfig):
         from .events import audit_event_saved
 
         post_save.connect(audit_event_saved, sender=AuditEvent, dispatch_uid="kaohe.notify.audit")
+        _register_menu()
+
+
+def _register_menu() -> None:
+    """HR's two setup pages in the top bar's menu (the bell links to the list for everyone)."""
+    try:
+        from kaohe.web.ui.nav import NavEntry, may_on_some_company, register
+    except ImportError:  # the menu registry is not there: the pages stay reachable from the bell
+        return
+    from django.utils.translation import gettext_lazy as _
+
+    hr = frozenset({"hr"})
+    register(
+        NavEntry("notify:channels", _("Work-chat robots"), hr, group="setup", order=80, icon="robot",
+                 allowed=may_on_some_company("manage_org")),
+        NavEntry("notify:failures", _("Failed deliveries"), hr, group="setup", order=81, icon="envelope-exclamation",
+                 allowed=may_on_some_company("manage_org")),
+    )

@@ -71,12 +71,14 @@ class ChannelForm(forms.Form):
             self.add_error("department", _("This department belongs to another company."))
         kind = data.get("kind", "")
         webhook = (data.get("webhook") or "").strip()
-        for name in ("webhook_env", "secret_env"):
-            value = (data.get(name) or "").strip()
-            data[name] = value
+        secret = (data.get("secret") or "").strip()
+        # read every value first: add_error() drops a field from cleaned_data
+        env = {name: (data.get(name) or "").strip() for name in ("webhook_env", "secret_env")}
+        data.update(env)
+        for name, value in env.items():
             if value and not ENV_NAME.match(value):
                 self.add_error(name, _("Use capital letters, digits and underscores, e.g. KAOHE_DINGTALK_HR."))
-        has_webhook = bool(webhook or data.get("webhook_env") or (
+        has_webhook = bool(webhook or env["webhook_env"] or (
             self.existing is not None and (self.existing.webhook_encrypted or self.existing.webhook_env)))
         if not has_webhook:
             self.add_error("webhook", _("Give the robot's webhook address or the environment variable holding it."))
@@ -84,11 +86,11 @@ class ChannelForm(forms.Form):
             problem = webhook_problem(kind, webhook)
             if problem:
                 self.add_error("webhook", problem)
-        if webhook and data.get("webhook_env"):
+        if webhook and env["webhook_env"]:
             self.add_error("webhook_env", _("Give the address or an environment variable, not both."))
-        if (data.get("secret") or "").strip() and data.get("secret_env"):
+        if secret and env["secret_env"]:
             self.add_error("secret_env", _("Give the secret or an environment variable, not both."))
-        if kind == RobotKind.WECOM and ((data.get("secret") or "").strip() or data.get("secret_env")):
+        if kind == RobotKind.WECOM and (secret or env["secret_env"]):
             self.add_error("secret", _("WeCom group robots have no signing secret; the key in the address is the "
                                        "credential."))
         return data
