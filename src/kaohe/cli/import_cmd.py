@@ -14,7 +14,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from kaohe.metrics.events import TABLES
 from kaohe.metrics.ingest import MappingError, import_file
 
-import_app = typer.Typer(help="导入运营数据 / Import operational records (CSV, XLSX, Parquet).",
+import_app = typer.Typer(help="导入运营数据 / Import operational records (CSV, XLSX, Parquet), PBX event logs, "
+                              "CDRs and vendor interval reports.",
                          context_settings={"allow_interspersed_args": True})
 
 
@@ -36,15 +37,34 @@ def import_command(
     org: Path = typer.Option(None, "--org", help="组织表文件或数据目录 / org table (file or data dir) to check employee ids"),
     report: Path = typer.Option(None, "--report", help="把全部错误写入 CSV / write every error to this CSV"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON"),
+    source: str = typer.Option(None, "--source", "-s", help="来源 / source: asterisk-queue-log | freeswitch-cdr | "
+                               "interval-report | table (default: detected when unambiguous)"),
+    config: Path = typer.Option(None, "--config", help="来源选项 YAML / source adapter options (ACW policy, agents, "
+                                "column names …)"),
+    hold_cdr: Path = typer.Option(None, "--hold-cdr", help="保持时长 CDR / CSV of hold seconds per call "
+                                  "(uniqueid,hold_s) for the Asterisk queue log"),
 ) -> None:
     """导入文件：逐行校验，报告全部错误行，原子、幂等地写入。Validate every row, report all bad rows, load atomically and idempotently."""
     console = Console(stderr=True)
     data = data or _default_data_dir()
     if delimiter == "\\t":
         delimiter = "\t"
+    options = _read_config(config)
     failed = False
     results = []
     for f in files:
+        src = source or (None if table or mapping else _detect(f))
+        if src is not None and src != "table":
+            rep = _import_source(f, data, src, options, mapping=mapping, hold_cdr=hold_cdr, timezone=timezone,
+                                 encoding=encoding, delimiter=delimiter, fmt=fmt, sheet=sheet,
+                                 skip_bad_rows=skip_bad_rows, org=org)
+            results.append(rep)
+            if report:
+                _write_errors(report, rep.errors, append=len(results) > 1)
+            if not as_json:
+                console.print(rep.summary(), markup=False, highlight=False)
+            failed |= bool(rep.errors_total and not rep.committed)
+            continue
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
                       TimeElapsedColumn(), console=console, transient=True, disable=as_json) as bar:
             task = bar.add_task(f"导入 {f.name}", total=None)
@@ -66,6 +86,51 @@ def import_command(
         typer.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1))
     if failed:
         raise typer.Exit(code=1)
+
+
+def _read_config(path: Path | None) -> dict:  # type: ignore[type-arg]
+    if path is None:
+        return {}
+    from ruamel.yaml import YAML
+
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, ValueError) as exc:
+        raise typer.BadParameter(str(exc), param_hint="--config") from None
+    if not isinstance(data, dict):
+        raise typer.BadParameter("the source options file must be a YAML mapping", param_hint="--config")
+    return data
+
+
+def _detect(path: Path) -> str | None:
+    """The source adapter for a file with no --table or --mapping: detected, or an error naming the choices."""
+    from kaohe.metrics.ingest.sources import SourceDetectError, detect_source
+
+    try:
+        return detect_source(path)
+    except SourceDetectError as exc:
+        raise typer.BadParameter(f"{exc}. 无法判断文件来源，请用 --source 或 --table/--mapping 指明",
+                                 param_hint="--source") from None
+
+
+def _import_source(f: Path, data: Path, src: str, options: dict, **kw):  # type: ignore[no-untyped-def,type-arg]
+    from kaohe.metrics.ingest.sources import SOURCES, import_queue_log
+    from kaohe.metrics.ingest.sources.freeswitch import import_cdr
+    from kaohe.metrics.ingest.sources.interval import import_interval_report
+
+    if src not in SOURCES:
+        raise typer.BadParameter(f"unknown source {src!r}; known: {', '.join(SOURCES)}", param_hint="--source")
+    try:
+        if src == "asterisk-queue-log":
+            return import_queue_log(f, data, options=options, hold_cdr=kw["hold_cdr"], timezone=kw["timezone"],
+                                    skip_bad_rows=kw["skip_bad_rows"], org=kw["org"])
+        if src == "freeswitch-cdr":
+            return import_cdr(f, data, options=options, skip_bad_rows=kw["skip_bad_rows"], org=kw["org"])
+        return import_interval_report(f, data, mapping=kw["mapping"], encoding=kw["encoding"],
+                                      delimiter=kw["delimiter"], format=kw["fmt"], sheet=kw["sheet"],
+                                      timezone=kw["timezone"], skip_bad_rows=kw["skip_bad_rows"], org=kw["org"])
+    except MappingError as exc:
+        raise typer.BadParameter("; ".join(exc.problems), param_hint="--mapping") from None
 
 
 def _write_errors(path: Path, errors: list, append: bool) -> None:  # type: ignore[type-arg]
