@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Kaohe needs outside Python, only those missing.
 #   demo: CJK fonts and HarfBuzz subsetting for Chinese PDF score sheets
-#   test: the above plus Debian's chromium (browser tests), poppler-utils (pdf text), gettext
+#   test: the above plus Debian's chromium (browser tests), poppler-utils (pdf text), gettext,
+#         faketime (the quick suites with the machine clock moved: `make test-dates`)
 set -euo pipefail
 profile=${1:-demo}
 pkgs=(fonts-noto-cjk libharfbuzz-subset0)
 if [ "$profile" = "test" ]; then
-  pkgs+=(chromium poppler-utils gettext)
+  pkgs+=(chromium poppler-utils gettext faketime)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
