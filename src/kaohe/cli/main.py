@@ -10,15 +10,20 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import track
 
+from kaohe.problems import ProblemsError
 from kaohe.scheme import SchemeLoadError, load_scheme_located, scheme_json_schema
 from kaohe.scheme.checker import check_scheme
 from kaohe.scheme.problems import Problem
+
+if TYPE_CHECKING:
+    from kaohe.cli.values import EmployeeRow
+    from kaohe.scheme.models import Scheme
 
 app = typer.Typer(
     name="kaohe",
@@ -144,7 +149,21 @@ def lint(
 @app.command()
 def score(
     scheme: Annotated[Path, typer.Option("--scheme", help="Scheme YAML file 方案文件")],
-    values: Annotated[Path, typer.Option("--values", help="Values CSV, one row per employee 数据文件")],
+    values: Annotated[
+        Path | None, typer.Option("--values", help="Values CSV, one row per employee 数据文件")
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Event store: score from its records 事件数据目录")
+    ] = None,
+    period: Annotated[str | None, typer.Option("--period", help="Period with --data, e.g. 2026-10 考核期")] = None,
+    employees: Annotated[
+        str | None, typer.Option("--employees", help="With --data: these employee ids only, e.g. E01,E02")
+    ] = None,
+    ratings: Annotated[
+        Path | None, typer.Option("--ratings", help="With --data: ratings CSV, one row per rating 评分文件")
+    ] = None,
+    min_peer_raters: Annotated[int, typer.Option("--min-peer-raters", help="360 minimum of raters")] = 1,
+    tz: Annotated[str, typer.Option("--tz", help="Time zone of the records 时区")] = "Asia/Shanghai",
     format: Annotated[
         OutputFormat, typer.Option("--format", help="table, json or xlsx")
     ] = OutputFormat.table,
@@ -162,9 +181,18 @@ def score(
     except SchemeLoadError as exc:
         _print_problems(exc.problems, lang.value)
         raise typer.Exit(2) from None
+    if (values is None) == (data is None) or (data is not None and not period):
+        _err().print("请给出 --values 文件，或 --data 目录和 --period / give --values, or --data with --period",
+                     markup=False)
+        raise typer.Exit(2)
     try:
-        rows = read_values(values, located.scheme)
-    except ValuesError as exc:
+        if data is not None:
+            assert period is not None
+            rows = _rows_from_store(located.scheme, data, period, employees, ratings, min_peer_raters, tz)
+        else:
+            assert values is not None
+            rows = read_values(values, located.scheme)
+    except (ValuesError, ProblemsError) as exc:
         console = _err()
         for problem in exc.problems:
             console.print(problem.format(lang.value), style="red", markup=False)
@@ -215,3 +243,29 @@ def score(
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+def _rows_from_store(scheme: Scheme, data: Path, period: str, employees: str | None, ratings: Path | None,
+                     min_peer_raters: int, tz: str) -> list[EmployeeRow]:
+    """Score straight from an event store: KPI figures from its records, people from its org table."""
+    from kaohe.metrics.sheet_kpis import UnknownEmployees, employee_kpis, org_members
+    from kaohe.scoring.inputs import InputPolicy, build_sheet_inputs
+
+    from .ratings_file import read_ratings
+    from .values import EmployeeRow
+
+    wanted = [e.strip() for e in employees.split(",") if e.strip()] if employees else None
+    try:
+        members = org_members(data, wanted)
+    except UnknownEmployees as exc:
+        raise ProblemsError([Problem(
+            "unknown_employee", file=str(data / "org"), value=", ".join(exc.missing),
+            message_zh=f"事件数据的组织表中没有这些员工：{', '.join(exc.missing)}",
+            message_en=f"not in the store's org table: {', '.join(exc.missing)}")]) from None
+    given = read_ratings(ratings) if ratings is not None else {}
+    figures = employee_kpis(data, scheme, period, members, tz=tz)
+    policy = InputPolicy(min_peer_raters=min_peer_raters)
+    return [
+        EmployeeRow(m.employee_id, m.name, build_sheet_inputs(scheme, m.employee_id, figures[m.employee_id],
+                                                              given.get(m.employee_id, []), policy=policy))
+        for m in members
+    ]

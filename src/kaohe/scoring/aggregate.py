@@ -16,10 +16,11 @@ then the total (category figures are exact sums).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kaohe.scheme.kinds.registry import kind_of
-from kaohe.scheme.models import Category, Scale, Scheme
+from kaohe.scheme.models import Category, Indicator, Scale, Scheme
 
 from .explain import num, short
 from .grading import grade_for, grade_order
@@ -38,11 +39,88 @@ def _weighted(outcome: ItemOutcome) -> bool:
     return not kind_of(outcome.indicator.rule).extra and outcome.indicator.weight > 0
 
 
+Outcomes = list[tuple[Category, list[ItemOutcome]]]
+ONE = (Decimal(1), Decimal(1))
+
+
+@dataclass
+class _Tally:
+    """What scoring the sheet gathers on the way: issues, trace lines, vetoes, points."""
+
+    issues: list[ScoreIssue] = field(default_factory=list)
+    trace_zh: list[str] = field(default_factory=list)
+    trace_en: list[str] = field(default_factory=list)
+    items: list[ItemResult] = field(default_factory=list)
+    categories: list[CategoryResult] = field(default_factory=list)
+    vetoes: list[str] = field(default_factory=list)
+    caps: list[str] = field(default_factory=list)
+    bonus: Decimal = Decimal(0)
+    errors: bool = False
+    exact_total: Decimal = Decimal(0)
+
+    def say(self, zh: str, en: str) -> None:
+        self.trace_zh.append(zh)
+        self.trace_en.append(en)
+
+
+@dataclass(frozen=True)
+class _Factors:
+    """Renormalisation, kept as (numerator, denominator): multiply first, divide last (30 × 100 / 30 = 100)."""
+
+    items: dict[str, tuple[Decimal, Decimal]]
+    dropped: set[str]
+    all_cw: Decimal
+    kept_cw: Decimal
+
+    @property
+    def categories(self) -> tuple[Decimal, Decimal]:
+        return (self.all_cw, self.kept_cw) if self.kept_cw > 0 else (Decimal(0), Decimal(1))
+
+
 def score_sheet(scheme: Scheme, inputs: SheetInputs) -> SheetResult:
     """Score one employee's sheet. Pure: the same scheme and inputs give the same result."""
+    tally = _Tally(issues=_input_issues(scheme, inputs))
+    outcomes: Outcomes = [
+        (cat, [score_item(scheme, ind, inputs.values.get(ind.id), _scale_max(scheme, cat, ind))
+               for ind in cat.indicators])
+        for cat in scheme.categories
+    ]
+    factors = _renormalise(outcomes, tally)
+    for cat, outs in outcomes:
+        _tally_category(scheme, cat, outs, factors, tally)
+    if factors.dropped and factors.kept_cw > 0:
+        tally.say(f"类别权重按比例调整：× {short(factors.all_cw / factors.kept_cw)}",
+                  f"category weights scaled by {short(factors.all_cw / factors.kept_cw)}")
+    total = _total(scheme, outcomes, factors, tally)
+    order = grade_order(scheme)
+    grade_cap = max(tally.caps, key=lambda g: order.index(g) if g in order else -1) if tally.caps else None
+    grade = grade_for(scheme, total, grade_cap)
+    if grade_cap is not None:
+        tally.say(f"一票否决：等级最高为 {grade_cap}", f"veto: the grade is at best {grade_cap}")
+    return SheetResult(
+        employee_id=inputs.employee_id,
+        scheme_id=scheme.id,
+        items=tally.items,
+        categories=tally.categories,
+        bonus=round_score(tally.bonus, scheme.rounding),
+        total=total,
+        grade=grade,
+        vetoes=tally.vetoes,
+        issues=tally.issues,
+        complete=total is not None,
+        grade_cap=grade_cap,
+        trace_zh=tally.trace_zh,
+        trace_en=tally.trace_en,
+    )
+
+
+def _scale_max(scheme: Scheme, cat: Category, ind: Indicator) -> Decimal:
+    return ind.weight if _scale(scheme, cat) is Scale.POINTS else HUNDRED
+
+
+def _input_issues(scheme: Scheme, inputs: SheetInputs) -> list[ScoreIssue]:
+    """Inputs for indicators the scheme does not have, and a part-period employee."""
     issues: list[ScoreIssue] = []
-    trace_zh: list[str] = []
-    trace_en: list[str] = []
     known = {ind.id for cat in scheme.categories for ind in cat.indicators}
     for unknown in sorted(set(inputs.values) - known):
         issues.append(
@@ -54,8 +132,7 @@ def score_sheet(scheme: Scheme, inputs: SheetInputs) -> SheetResult:
                 "warning",
             )
         )
-    fractions = sorted({v.period_fraction for v in inputs.values.values() if v.period_fraction < 1})
-    for fraction in fractions:
+    for fraction in sorted({v.period_fraction for v in inputs.values.values() if v.period_fraction < 1}):
         issues.append(
             ScoreIssue(
                 None,
@@ -65,129 +142,92 @@ def score_sheet(scheme: Scheme, inputs: SheetInputs) -> SheetResult:
                 "info",
             )
         )
+    return issues
 
-    outcomes: list[tuple[Category, list[ItemOutcome]]] = []
-    for cat in scheme.categories:
-        scale = _scale(scheme, cat)
-        cat_outcomes = []
-        for ind in cat.indicators:
-            scale_max = ind.weight if scale is Scale.POINTS else HUNDRED
-            cat_outcomes.append(score_item(scheme, ind, inputs.values.get(ind.id), scale_max))
-        outcomes.append((cat, cat_outcomes))
 
-    # --- renormalisation factors ------------------------------------------------------------
-    # factors kept as (numerator, denominator): multiply first, divide last, so 30 × 100 / 30 is 100
+def _renormalise(outcomes: Outcomes, tally: _Tally) -> _Factors:
+    """Items left out scale up their category's other items; a category with none left drops out."""
     item_factor: dict[str, tuple[Decimal, Decimal]] = {}
     dropped: set[str] = set()
     for cat, outs in outcomes:
         weighted = [o for o in outs if _weighted(o)]
         full = sum((o.indicator.weight for o in weighted), Decimal(0))
         kept = sum((o.indicator.weight for o in weighted if o.status != "excluded"), Decimal(0))
-        if any(o.status == "excluded" for o in weighted):
-            if kept == 0:
-                dropped.add(cat.id)
-                trace_zh.append(f"类别 {cat.name.zh} 的指标全部不计入，该类别不计入，其他类别权重按比例调整")
-                trace_en.append(f"every item of {cat.name.en or cat.id} was left out; the category drops out")
-            else:
-                item_factor[cat.id] = (full, kept)
-                trace_zh.append(f"类别 {cat.name.zh} 有指标不计入，其余指标权重 × {short(full / kept)}")
-                trace_en.append(f"items of {cat.name.en or cat.id} were left out; the others' weights × {short(full / kept)}")
+        if not any(o.status == "excluded" for o in weighted):
+            continue
+        if kept == 0:
+            dropped.add(cat.id)
+            tally.say(f"类别 {cat.name.zh} 的指标全部不计入，该类别不计入，其他类别权重按比例调整",
+                      f"every item of {cat.name.en or cat.id} was left out; the category drops out")
+        else:
+            item_factor[cat.id] = (full, kept)
+            tally.say(f"类别 {cat.name.zh} 有指标不计入，其余指标权重 × {short(full / kept)}",
+                      f"items of {cat.name.en or cat.id} were left out; the others' weights × {short(full / kept)}")
     all_cw = sum((c.weight for c, _ in outcomes), Decimal(0))
     kept_cw = sum((c.weight for c, _ in outcomes if c.id not in dropped), Decimal(0))
-    cat_factor = (all_cw, kept_cw) if kept_cw > 0 else (Decimal(0), Decimal(1))
+    return _Factors(item_factor, dropped, all_cw, kept_cw)
 
-    # --- items and categories ---------------------------------------------------------------
-    items: list[ItemResult] = []
-    categories: list[CategoryResult] = []
-    vetoes: list[str] = []
-    caps: list[str] = []
-    bonus = Decimal(0)
-    errors = False
-    exact_total = Decimal(0)
-    for cat, outs in outcomes:
-        scale = _scale(scheme, cat)
-        factor = item_factor.get(cat.id, (Decimal(1), Decimal(1)))
-        eff_cw = Decimal(0) if cat.id in dropped else cat.weight * cat_factor[0] / cat_factor[1]
-        cat_score = Decimal(0)
-        cat_error = False
-        for o in outs:
-            issues.extend(o.issues)
-            result = _item_result(scheme, cat, o, scale, factor, eff_cw)
-            items.append(result)
-            if o.veto is not None:
-                vetoes.append(o.indicator.id)
-                trace_zh.append(o.summary_zh)
-                trace_en.append(o.summary_en)
-                if o.cap_grade:
-                    caps.append(o.cap_grade)
-            if o.status == "missing_error":
-                errors = True
-                cat_error = True
-            elif result.is_bonus:
-                bonus += result.points or Decimal(0)
-            elif result.points is not None:
-                cat_score += result.points
-        excluded = cat.id in dropped
-        score = None if (cat_error or excluded) else cat_score
-        points = None if score is None else score * eff_cw / HUNDRED
-        if points is not None:
-            exact_total += points
-        categories.append(
-            CategoryResult(
-                cat.id,
-                cat.name.zh,
-                cat.name.en or cat.id,
-                cat.weight,
-                eff_cw,
-                score,
-                None if points is None else round_score(points, scheme.rounding),
-                excluded,
-            )
-        )
-    if dropped and kept_cw > 0:
-        trace_zh.append(f"类别权重按比例调整：× {short(all_cw / kept_cw)}")
-        trace_en.append(f"category weights scaled by {short(all_cw / kept_cw)}")
 
-    total: Decimal | None
-    if errors:
-        total = None
-    elif dropped and kept_cw == 0:  # every category dropped out: a bonus alone is no result
-        total = None
-        issues.append(
-            ScoreIssue(None, "nothing_scored", "没有可计分的指标，无法计算总分", "nothing could be scored; no total", "error")
+def _tally_category(scheme: Scheme, cat: Category, outs: list[ItemOutcome], factors: _Factors,
+                    tally: _Tally) -> None:
+    cat_factor = factors.categories
+    eff_cw = Decimal(0) if cat.id in factors.dropped else cat.weight * cat_factor[0] / cat_factor[1]
+    cat_score = Decimal(0)
+    cat_error = False
+    for o in outs:
+        tally.issues.extend(o.issues)
+        result = _item_result(scheme, cat, o, _scale(scheme, cat), factors.items.get(cat.id, ONE), eff_cw)
+        tally.items.append(result)
+        if o.veto is not None:
+            tally.vetoes.append(o.indicator.id)
+            tally.say(o.summary_zh, o.summary_en)
+            if o.cap_grade:
+                tally.caps.append(o.cap_grade)
+        if o.status == "missing_error":
+            tally.errors = cat_error = True
+        elif result.is_bonus:
+            tally.bonus += result.points or Decimal(0)
+        elif result.points is not None:
+            cat_score += result.points
+    excluded = cat.id in factors.dropped
+    score = None if (cat_error or excluded) else cat_score
+    points = None if score is None else score * eff_cw / HUNDRED
+    if points is not None:
+        tally.exact_total += points
+    tally.categories.append(
+        CategoryResult(
+            cat.id,
+            cat.name.zh,
+            cat.name.en or cat.id,
+            cat.weight,
+            eff_cw,
+            score,
+            None if points is None else round_score(points, scheme.rounding),
+            excluded,
         )
-    else:
-        total = round_score(exact_total + bonus, scheme.rounding)
-        trace_zh.append(f"总分 = Σ 类别得分 × 类别权重 ÷ 100 + 加分 {num(bonus)} = {num(total)}")
-        trace_en.append(f"total = Σ category score × category weight ÷ 100 + bonus {num(bonus)} = {num(total)}")
-    if total is not None and any(_is_sheet_zero(i, outcomes) for i in vetoes):
-        total = round_score(Decimal(0), scheme.rounding)
-        trace_zh.append("一票否决：总分计 0 分")
-        trace_en.append("veto: the total is 0")
-    order = grade_order(scheme)
-    grade_cap = max(caps, key=lambda g: order.index(g) if g in order else -1) if caps else None
-    grade = grade_for(scheme, total, grade_cap)
-    if grade_cap is not None:
-        trace_zh.append(f"一票否决：等级最高为 {grade_cap}")
-        trace_en.append(f"veto: the grade is at best {grade_cap}")
-    return SheetResult(
-        employee_id=inputs.employee_id,
-        scheme_id=scheme.id,
-        items=items,
-        categories=categories,
-        bonus=round_score(bonus, scheme.rounding),
-        total=total,
-        grade=grade,
-        vetoes=vetoes,
-        issues=issues,
-        complete=total is not None,
-        grade_cap=grade_cap,
-        trace_zh=trace_zh,
-        trace_en=trace_en,
     )
 
 
-def _is_sheet_zero(indicator_id: str, outcomes: list[tuple[Category, list[ItemOutcome]]]) -> bool:
+def _total(scheme: Scheme, outcomes: Outcomes, factors: _Factors, tally: _Tally) -> Decimal | None:
+    total: Decimal | None
+    if tally.errors:
+        total = None
+    elif factors.dropped and factors.kept_cw == 0:  # every category dropped out: a bonus alone is no result
+        total = None
+        tally.issues.append(
+            ScoreIssue(None, "nothing_scored", "没有可计分的指标，无法计算总分", "nothing could be scored; no total", "error")
+        )
+    else:
+        total = round_score(tally.exact_total + tally.bonus, scheme.rounding)
+        tally.say(f"总分 = Σ 类别得分 × 类别权重 ÷ 100 + 加分 {num(tally.bonus)} = {num(total)}",
+                  f"total = Σ category score × category weight ÷ 100 + bonus {num(tally.bonus)} = {num(total)}")
+    if total is not None and any(_is_sheet_zero(i, outcomes) for i in tally.vetoes):
+        total = round_score(Decimal(0), scheme.rounding)
+        tally.say("一票否决：总分计 0 分", "veto: the total is 0")
+    return total
+
+
+def _is_sheet_zero(indicator_id: str, outcomes: Outcomes) -> bool:
     return any(o.indicator.id == indicator_id and o.veto == "sheet_zero" for _, outs in outcomes for o in outs)
 
 
@@ -203,7 +243,6 @@ def _item_result(
     is_bonus = kind_of(ind.rule).extra
     steps = list(o.steps)
     eff_w = Decimal(0) if o.status == "excluded" else ind.weight * factor[0] / factor[1]
-    renormalised = factor[0] != factor[1]
     score = None if o.score is None else round_score(o.score, scheme.rounding)
     if score is not None and score != o.score:
         steps.append(TraceStep(f"得分按规则取整为 {num(score)}", f"score rounded to {num(score)}"))
@@ -221,20 +260,8 @@ def _item_result(
         if o.status == "excluded":
             max_points = Decimal(0)
         if score is not None:
-            if scale is Scale.POINTS:
-                exact = score * factor[0] / factor[1]
-                how_zh = f"计 {num(score)} 分（满分 {num(ind.weight)} 分）"
-                how_en = f"{num(score)} of {num(ind.weight)} points"
-            else:
-                exact = score * eff_w / HUNDRED
-                how_zh = f"得分 {num(score)} × 权重 {short(eff_w)}%"
-                how_en = f"score {num(score)} × weight {short(eff_w)} %"
-            if renormalised:
-                how_zh += f"，权重调整系数 {short(factor[0] / factor[1])}"
-                how_en += f", weights renormalised × {short(factor[0] / factor[1])}"
-            points = round_score(exact, scheme.rounding)
+            points = _weighted_points(scheme, ind, score, scale, factor, eff_w, steps)
             contribution = round_score(points * eff_cw / HUNDRED, scheme.rounding)
-            steps.append(TraceStep(f"{how_zh} = {num(points)} 分", f"{how_en} = {num(points)} points", points))
     trace = Trace(o.rule_type, steps, o.summary_zh, o.summary_en)
     return ItemResult(
         indicator_id=ind.id,
@@ -252,3 +279,22 @@ def _item_result(
         trace=trace,
         is_bonus=is_bonus,
     )
+
+
+def _weighted_points(scheme: Scheme, ind: Indicator, score: Decimal, scale: Scale, factor: tuple[Decimal, Decimal],
+                     eff_w: Decimal, steps: list[TraceStep]) -> Decimal:
+    """The item's points in its category: out of the weight (points scale) or score × weight ÷ 100."""
+    if scale is Scale.POINTS:
+        exact = score * factor[0] / factor[1]
+        how_zh = f"计 {num(score)} 分（满分 {num(ind.weight)} 分）"
+        how_en = f"{num(score)} of {num(ind.weight)} points"
+    else:
+        exact = score * eff_w / HUNDRED
+        how_zh = f"得分 {num(score)} × 权重 {short(eff_w)}%"
+        how_en = f"score {num(score)} × weight {short(eff_w)} %"
+    if factor[0] != factor[1]:
+        how_zh += f"，权重调整系数 {short(factor[0] / factor[1])}"
+        how_en += f", weights renormalised × {short(factor[0] / factor[1])}"
+    points = round_score(exact, scheme.rounding)
+    steps.append(TraceStep(f"{how_zh} = {num(points)} 分", f"{how_en} = {num(points)} points", points))
+    return points

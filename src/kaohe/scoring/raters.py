@@ -66,6 +66,16 @@ def combine_ratings(
         )
     present = [w for w in weights if ratings.get(w.role) is not None]
     absent = [w for w in weights if ratings.get(w.role) is None]
+    if absent and _absent(indicator_id, absent, bool(present), policy, issues):
+        return Combined(None, True, [], issues)
+    if not present:
+        return Combined(None, False, [], issues)
+    return _weighted_mean(ratings, present, issues)
+
+
+def _absent(indicator_id: str, absent: list[RaterWeight], any_present: bool, policy: AbsentRaterPolicy,
+            issues: list[ScoreIssue]) -> bool:
+    """Report raters who did not rate; True when the policy blocks scoring."""
     if absent:
         zh = "、".join(ROLE_NAMES[w.role][0] for w in absent)
         en = ", ".join(ROLE_NAMES[w.role][1] for w in absent)
@@ -79,8 +89,8 @@ def combine_ratings(
                     "error",
                 )
             )
-            return Combined(None, True, [], issues)
-        if present:
+            return True
+        if any_present:
             issues.append(
                 ScoreIssue(
                     indicator_id,
@@ -90,8 +100,11 @@ def combine_ratings(
                     "warning",
                 )
             )
-    if not present:
-        return Combined(None, False, [], issues)
+    return False
+
+
+def _weighted_mean(ratings: Mapping[RaterRole, Decimal | None], present: list[RaterWeight],
+                   issues: list[ScoreIssue]) -> Combined:
     total_weight = sum((w.weight for w in present), Decimal(0))
     value = Decimal(0)
     steps: list[TraceStep] = []

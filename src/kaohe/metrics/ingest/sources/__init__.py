@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kaohe.metrics.ingest.readers import detect_encoding
+from kaohe.metrics.ingest.readers import SourceError, detect_encoding
 from kaohe.metrics.ingest.sources.base import (
     SourceReport,
     line_error,
@@ -47,7 +47,7 @@ def _head(path: Path, n: int = 4096) -> str:
         raw = fh.read(n)
     try:
         enc = detect_encoding(path)
-    except Exception:  # noqa: BLE001  (detection is best effort; the adapter reports the real problem)
+    except (SourceError, OSError):  # detection is best effort; the adapter reports the real problem
         enc = "utf-8"
     return raw.decode(enc, errors="replace").lstrip("\ufeff")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,20 +12,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from kaohe.scheme.models import CountsSource, KpiSource, ManualSource, RaterRole, Scheme
+from kaohe.scheme.models import Scheme
+from kaohe.scoring import SheetInputs, grade_for
+from kaohe.scoring import score_sheet as score_result
+from kaohe.scoring.inputs import InputPolicy, KpiFigure, KpiKey, RatingEntry, build_sheet_inputs
 from kaohe.web.appraisal.models import Cycle, KpiValue, Rating, ScoreVersion, Sheet
 from kaohe.web.appraisal.services._common import audit_sheet, save_sheet
-from kaohe.web.appraisal.services.data import current_computation, params_key
+from kaohe.web.appraisal.services.data import current_computation
 from kaohe.web.errors import InvalidInput, ValidationReport
 from kaohe.web.permissions import require, visible_sheets
-
-
-def _score_fn():  # type: ignore[no-untyped-def]
-    try:
-        from kaohe.scoring import score_sheet as fn
-    except ImportError:
-        from kaohe.scoring.aggregate import score_sheet as fn
-    return fn
 
 
 def to_json(value: Any) -> Any:
@@ -53,52 +48,25 @@ def period_fraction(sheet: Sheet) -> Decimal:
     return (Decimal(worked) / Decimal(total)).quantize(Decimal("0.0001"))
 
 
-def build_inputs(sheet: Sheet, scheme: Scheme | None = None) -> Any:
-    """The scoring inputs of a sheet: KPI values of the current computation plus submitted ratings."""
-    from kaohe.scoring.results import IndicatorInput, SheetInputs
+def build_inputs(sheet: Sheet, scheme: Scheme | None = None) -> SheetInputs:
+    """The scoring inputs of a sheet: KPI values of the current computation plus submitted ratings.
 
+    The step itself is `kaohe.scoring.inputs.build_sheet_inputs`, shared with the API and the CLI.
+    """
     scheme = scheme or sheet.scheme.scheme()
     comp = current_computation(sheet.cycle)
-    kpis: dict[tuple[str, str, str], KpiValue] = {}
+    kpis: dict[KpiKey, KpiFigure] = {}
     if comp is not None:
         for kv in KpiValue.objects.filter(computation=comp, employee=sheet.employee):
-            kpis[(kv.kpi, kv.params_key, kv.scope)] = kv
-    by_item: dict[str, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
-    counts_by_item: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in Rating.objects.filter(sheet=sheet, submitted_at__isnull=False):
-        if r.score is not None:
-            by_item[r.indicator][r.role].append(r.score)
-        for name, n in (r.counts or {}).items():
-            counts_by_item[r.indicator][name] = int(n)
-    fraction = period_fraction(sheet)
-    values: dict[str, Any] = {}
-    for cat in scheme.categories:
-        for ind in cat.indicators:
-            src = ind.source
-            if isinstance(src, KpiSource):
-                kv = kpis.get((src.kpi, params_key(src.params), src.scope))
-                values[ind.id] = IndicatorInput(
-                    value=None if kv is None or kv.value is None else Decimal(kv.value),
-                    sample_size=None if kv is None else kv.sample_size, period_fraction=fraction)
-            elif isinstance(src, ManualSource):
-                roles = [rw.role for rw in (src.raters or scheme.raters)]
-                ratings: dict[RaterRole, Decimal | None] = {}
-                for role in roles:
-                    given = by_item[ind.id].get(str(role))
-                    # several peers or customers: their mean, so no single rater dominates
-                    ratings[role] = (sum(given, Decimal(0)) / len(given)) if given else None
-                values[ind.id] = IndicatorInput(ratings=ratings, period_fraction=fraction)
-            elif isinstance(src, CountsSource):
-                counts: dict[str, int] = {}
-                for name, ref in src.counts.items():
-                    if ref.kpi is not None:
-                        kv = kpis.get((ref.kpi, params_key(ref.params), "self"))
-                        if kv is not None and kv.value is not None:
-                            counts[name] = int(kv.value)
-                    elif name in counts_by_item[ind.id]:
-                        counts[name] = counts_by_item[ind.id][name]
-                values[ind.id] = IndicatorInput(counts=counts or None, period_fraction=fraction)
-    return SheetInputs(employee_id=sheet.employee.code, values=values)
+            kpis[(kv.kpi, kv.params_key, kv.scope)] = KpiFigure(
+                None if kv.value is None else Decimal(kv.value), kv.sample_size)
+    ratings = [
+        RatingEntry(r.indicator, r.role, r.score, str(r.rater_id or f"rating-{r.pk}"), r.counts or {})
+        for r in Rating.objects.filter(sheet=sheet, submitted_at__isnull=False).order_by("submitted_at", "pk")
+    ]
+    policy = InputPolicy(min_peer_raters=sheet.cycle.company.min_peer_raters)
+    return build_sheet_inputs(scheme, sheet.employee.code, kpis, ratings, period_fraction=period_fraction(sheet),
+                              policy=policy)
 
 
 def _next_number(sheet: Sheet) -> int:
@@ -115,7 +83,7 @@ def score_sheet(sheet: Sheet, actor: Any, *, expected_version: int | None = None
     """Score the sheet from its current data; the result becomes a new computed version."""
     require(actor, "score", sheet)
     scheme = sheet.scheme.scheme()
-    result = _score_fn()(scheme, build_inputs(sheet, scheme))
+    result = score_result(scheme, build_inputs(sheet, scheme))
     with transaction.atomic():
         before = _version_summary(sheet.current_score)
         sheet = save_sheet(sheet, expected_version)  # first: locks the sheet row (no lost update)
@@ -169,10 +137,6 @@ def _grade_names(sheet: Sheet) -> list[str]:
 
 
 def _grade_for(sheet: Sheet, total: Decimal) -> str:
-    try:
-        from kaohe.scoring import grade_for
-    except ImportError:
-        from kaohe.scoring.grading import grade_for
     return grade_for(sheet.scheme.scheme(), total) or ""
 
 
