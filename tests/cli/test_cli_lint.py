@@ -14,10 +14,38 @@ def test_lint_reports_the_two_errors_of_the_literal_manager_sheet(runner: CliRun
     result = runner.invoke(app, ["lint", str(MANAGER), "--lang", "en"])
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if " error " in line]
-    assert len(errors) == 2
+    assert len(errors) == 4
     assert "K001" in errors[0] and "110 %" in errors[0]
     assert "K004" in errors[1] and "[80, 85)" in errors[1]
-    assert "1 file(s): 2 error(s), 1 warning(s)" in result.stderr
+    # the sales item keeps 表9-23's standard and rule text: equal to last year is named
+    assert "K026" in errors[2] and "去年同期" in errors[2] and "equal to the boundary" in errors[2]
+    assert "K004" in errors[3] and "[100, 100]" in errors[3]
+    assert "1 file(s): 4 error(s), 1 warning(s)" in result.stderr
+
+
+def test_lint_understands_position_files_and_finds_no_false_errors(runner: CliRunner) -> None:
+    from kaohe.library import LIBRARY_ROOT
+
+    result = runner.invoke(app, ["lint", str(LIBRARY_ROOT / "positions"), "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    assert " error " not in result.stderr
+    assert "65 file(s): 0 error(s)" in result.stderr
+
+
+def test_lint_reports_a_broken_position_file_with_its_line(runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+
+    from kaohe.library import LIBRARY_ROOT
+
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY_ROOT / "positions", root / "positions")
+    shutil.copy(LIBRARY_ROOT / "shared.yaml", root / "shared.yaml")
+    shutil.copy(LIBRARY_ROOT / "grading.yaml", root / "grading.yaml")
+    file = root / "positions" / "call_center_agent" / "position.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("ref: integrity", "ref: integ"), encoding="utf-8")
+    result = runner.invoke(app, ["lint", str(file), "--lang", "en"])
+    assert result.exit_code == 1
+    assert "P020" in result.stderr and "position.yaml:" in result.stderr
 
 
 def test_lint_json_lists_problems_with_file_line_and_path(runner: CliRunner) -> None:

@@ -39,8 +39,8 @@ def test_it_scores_employees_and_explains_each_item(runner: CliRunner, tmp_path:
     a002 = {i["indicator_id"]: i for i in sheets["a002"]["items"]}
     assert a002["avg_talk_time"]["score"] == "100" and a002["avg_acw_time"]["score"] == "74"
     assert a002["qa_score"]["score"] == "0" and a002["effective_work_rate"]["score"] == "96"
-    # a001: 40×100 + 10×80 + 10×100 + 15×90 + 10×60 + 10×90, over 100
-    assert sheets["a001"]["total"] == "86.5"
+    # a001: 40×85 + 10×80 + 10×100 + 15×90 + 10×60 + 10×90, over 100 (QA keeps its score from 80)
+    assert sheets["a001"]["total"] == "80.5"
     assert sheets["a001"]["name"] == "张三"
     assert a001["avg_talk_time"]["trace"]["summary_zh"]
 
@@ -49,7 +49,7 @@ def test_it_prints_tables_with_explanations(runner: CliRunner, tmp_path: Path) -
     values = write(tmp_path, HEADER + "\na001,张三,85,1,0,0,0,55,182,42,90\n")
     result = score(runner, values, "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert "a001" in result.stdout and "86.5" in result.stdout
+    assert "a001" in result.stdout and "80.5" in result.stdout
     assert "Average talk time" in result.stdout
 
 
@@ -62,7 +62,7 @@ def test_it_writes_an_xlsx_workbook_with_neutralised_text(runner: CliRunner, tmp
     summary = list(workbook.worksheets[0].values)
     assert summary[1][0] == "a001"
     assert summary[1][1].startswith("'=")  # not a formula
-    assert float(summary[1][3]) == 86.5
+    assert float(summary[1][3]) == 80.5
     items = list(workbook.worksheets[1].values)
     assert len(items) == 1 + 6
 

@@ -70,6 +70,7 @@ def test_a_broken_library_is_reported_with_file_and_line(tmp_path: Path) -> None
     root = tmp_path / "lib"
     shutil.copytree(LIBRARY_ROOT / "positions", root / "positions")
     shutil.copy(LIBRARY_ROOT / "grading.yaml", root / "grading.yaml")
+    shutil.copy(LIBRARY_ROOT / "shared.yaml", root / "shared.yaml")
     file = root / "positions" / "call_center_agent" / "position.yaml"
     file.write_text(file.read_text(encoding="utf-8").replace("purpose:", "purpos:"), encoding="utf-8")
     result = runner.invoke(app, ["library", "list", "--root", str(root)])

@@ -158,13 +158,14 @@ def test_the_agent_scheme_uses_the_operational_kpis(library: Library) -> None:
         i.source.kpi: i.rule.type
         for c in scheme.categories for i in c.indicators if isinstance(i.source, KpiSource)
     }
-    assert by_kpi["qa_avg"] == "gate"
+    assert by_kpi["qa_avg"] == "formula"
     assert by_kpi["avg_talk_time"] == "band"
     assert by_kpi["avg_acw_time"] == "linear"
-    assert {"effective_work_rate", "csat_score100", "fcr"} <= set(by_kpi)
+    assert {"effective_work_rate", "exam_score_avg", "plan_completion_rate"} <= set(by_kpi)
     counted = {ref.kpi for c in scheme.categories for i in c.indicators if isinstance(i.source, CountsSource)
                for ref in i.source.counts.values()}
-    assert {"attendance_late", "attendance_early_leave", "attendance_absent"} <= counted
+    assert {"attendance_late", "attendance_early_leave", "attendance_absent", "incident_count",
+            "ticket_count"} <= counted
     assert scheme.period is Period.MONTHLY
 
 

@@ -62,15 +62,15 @@ def test_the_agent_sheet_holds_the_five_modules(workbook: openpyxl.Workbook) -> 
 
 def test_the_scheme_table_gives_weight_standard_rule_and_source(workbook: openpyxl.Workbook) -> None:
     ws = workbook["呼叫中心座席员"]
-    qa = scheme_row(ws, "监听质检分")
-    assert qa[0] == "服务质量与效率（80%）"
-    assert qa[2].startswith("30%") and "占总分 24%" in qa[2]
+    qa = scheme_row(ws, "监听分值")
+    assert qa[0] == "话务与服务（表9-26）（80%）"
+    assert qa[2].startswith("40%") and "占总分 32%" in qa[2]
     assert "≥80 分" in qa[3]
-    assert ">=80分 得 100 分，否则 0 分" in qa[4] and "数据来源：" in qa[4]
+    assert "数据来源：" in qa[4]
     assert qa[5].startswith("KPI qa_avg")
-    talk = scheme_row(ws, "平均通话时长")
+    talk = scheme_row(ws, "平均通话时间")
     assert "40–180秒 得 100 分" in talk[4]
-    attendance = scheme_row(ws, "出勤纪律")
+    attendance = scheme_row(ws, "上级考评")
     assert "每次迟到扣 20 分" in attendance[4]
     assert "attendance_late" in attendance[5]
 

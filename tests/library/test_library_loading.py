@@ -21,6 +21,7 @@ def copy(tmp_path: Path) -> Path:
     root = tmp_path / "library"
     root.mkdir()
     shutil.copy(LIBRARY_ROOT / "grading.yaml", root / "grading.yaml")
+    shutil.copy(LIBRARY_ROOT / "shared.yaml", root / "shared.yaml")
     shutil.copytree(LIBRARY_ROOT / "positions", root / "positions")
     return root
 
@@ -42,7 +43,9 @@ def errors_of(root: Path) -> list[Problem]:
 
 def test_the_shipped_library_loads_without_errors_or_warnings(library: Library) -> None:
     assert len(library) == 32
-    assert [p for p in library.problems if p.level != "info"] == []
+    # the only warnings are K027: schemes that leave one of seed 003's four classes empty, real
+    # findings listed for HR (docs/library.md)
+    assert [p for p in library.problems if p.level != "info" and p.rule_id != "K027"] == []
 
 
 def test_a_misspelt_key_in_a_position_file_names_file_line_and_element(copy: Path) -> None:
@@ -66,7 +69,7 @@ def test_a_work_item_naming_an_unknown_kpi_is_located(copy: Path) -> None:
     file = copy / AGENT / "position.yaml"
     line = edit(file, "      - talk_time\n", "      - talk_tme\n")
     errors = errors_of(copy)
-    assert [(p.rule_id, p.line, p.path) for p in errors] == [("P005", line, "work_items[0].kpis[1]")]
+    assert [(p.rule_id, p.line, p.path) for p in errors] == [("P005", line, "work_items[1].kpis[1]")]
 
 
 def test_an_unknown_catalog_kpi_is_an_error(copy: Path) -> None:
@@ -79,10 +82,10 @@ def test_an_unknown_catalog_kpi_is_an_error(copy: Path) -> None:
 
 def test_wrong_kpi_parameters_are_reported_with_the_catalog_message(copy: Path) -> None:
     file = copy / AGENT / "position.yaml"
-    edit(file, "window_days: 7", "window_dayz: 7")
+    edit(file, "measure: call_tasks", "measur: call_tasks")
     errors = errors_of(copy)
     assert [p.rule_id for p in errors] == ["P007"]
-    assert "window_dayz" in errors[0].message_en
+    assert "measur" in errors[0].message_en
 
 
 def test_a_competency_model_missing_a_dimension_is_an_error(copy: Path) -> None:
@@ -91,6 +94,25 @@ def test_a_competency_model_missing_a_dimension_is_an_error(copy: Path) -> None:
     file.write_text(text, encoding="utf-8")
     errors = errors_of(copy)
     assert [(p.rule_id, p.path) for p in errors] == [("P015", "competency_model.competencies")]
+
+
+def test_a_reference_to_an_unknown_shared_competency_is_located(copy: Path) -> None:
+    file = copy / AGENT / "position.yaml"
+    line = edit(file, "ref: integrity", "ref: integrty")
+    errors = errors_of(copy)
+    assert [(p.rule_id, p.line) for p in errors] == [("P020", line)]
+    assert "integrty" in errors[0].message_zh
+
+
+def test_shared_texts_are_written_once_and_reach_every_position(library: Library) -> None:
+    shared = library.shared
+    assert [c.id for c in shared.competencies] == ["integrity"]
+    for entry in library:
+        letter = entry.position.letter
+        assert letter.rewards[-len(shared.letter_terms.rewards):] == shared.letter_terms.rewards
+        assert letter.rewards_en and letter.penalties_en and letter.terms_en
+        integrity = [c for c in entry.position.competency_model.competencies if c.id == "integrity"]
+        assert integrity and integrity[0].shared and integrity[0].definition_en
 
 
 def test_problems_of_several_files_are_reported_together(copy: Path) -> None:

@@ -30,7 +30,7 @@ def indicator(id: str, weight: Any = 50, **overrides: Any) -> dict[str, Any]:
         "unit": "%",
         "direction": "higher",
         "source": {"kind": "kpi", "kpi": "qa_avg"},
-        "standard": "达到 80",
+        "standard": "目标 80",
         "rule": {"type": "ratio", "target": 100, "full": 100, "cap": 100},
         "explanation": dict(EXPLANATION),
     }

@@ -38,8 +38,9 @@ def test_after_call_work_matches_the_seed_examples(seconds: str, expected: str) 
     assert item_score(AGENT, "avg_acw_time", value=Decimal(seconds)) == Decimal(expected)
 
 
-def test_qa_gate_and_attendance_deductions() -> None:
-    assert item_score(AGENT, "qa_score", value=Decimal("80")) == 100
+def test_qa_keeps_its_score_from_80_like_the_knowledge_test_and_attendance_deductions() -> None:
+    assert item_score(AGENT, "qa_score", value=Decimal("80")) == 80
+    assert item_score(AGENT, "qa_score", value=Decimal("91")) == 91
     assert item_score(AGENT, "qa_score", value=Decimal("79.9")) == 0
     counts = {"late": 1, "early_leave": 0, "absent": 1, "other_points": 5}
     assert item_score(AGENT, "supervisor_appraisal", counts=counts) == Decimal(100 - 20 - 50 - 5)
@@ -70,7 +71,7 @@ def test_a_manager_sheet_adds_up_by_hand() -> None:
             "service_training": ii(value=Decimal(12)),  # 5
             "service_process_system": ii(value=Decimal(92)),  # 20
             "customer_information": ii(ratings={supervisor: Decimal("1.5")}),  # 5
-            "sales_revenue": ii(value=Decimal(100)),  # 5 (equal counts as met)
+            "sales_revenue": ii(value=Decimal(103)),  # 5 (above last year)
             "customer_churn": ii(value=Decimal(0)),  # 5
             "initiative": ii(ratings={supervisor: Decimal(4)}),  # 20
             "customer_focus": ii(ratings={supervisor: Decimal(3)}),  # 15
@@ -82,6 +83,13 @@ def test_a_manager_sheet_adds_up_by_hand() -> None:
     assert [c.score for c in result.categories] == [Decimal(73), Decimal(80)]
     # as printed, the categories weigh 85 % and 25 %: 73 × 0.85 + 80 × 0.25
     assert result.total == Decimal("82.05")
+
+
+def test_sales_equal_to_last_year_is_not_silently_scored() -> None:
+    # the standard says 不低于去年同期, the rule text only 超过 / 低于: 100 falls in neither
+    assert item_score(MANAGER, "sales_revenue", value=Decimal(100)) is None
+    assert item_score(MANAGER, "sales_revenue", value=Decimal("100.5")) == 5
+    assert item_score(MANAGER, "sales_revenue", value=Decimal("99.5")) == 0
 
 
 def test_the_uncovered_band_is_not_silently_scored() -> None:

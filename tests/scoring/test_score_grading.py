@@ -163,10 +163,11 @@ def test_what_if_shows_the_effect_of_other_values():
     result = what_if(agent_scheme(), base, {"aht": value(178), "acw": value(38)})
     deltas = {d.indicator_id: d.delta for d in result.deltas}
     assert deltas["aht"] == D("4.50")  # 70 → 100 at 15 %
-    assert deltas["acw"] == D("2.10")  # 60 → 74 at 15 %
+    assert deltas["acw"] == D("1.40")  # 60 → 74 at 10 %
     assert deltas["qa_score"] == D(0)
-    assert result.total_delta == D("6.60")
-    assert result.before.total == D("89.50") and result.after.total == D("96.10")
+    assert result.total_delta == D("5.90")
+    # before: qa 85 → 34, attendance 10, occupancy 10, talk 186 s → 10.5, ACW 42 s → 6, knowledge 90 → 9
+    assert result.before.total == D("79.50") and result.after.total == D("85.40")
 
 
 def test_what_if_can_try_another_scheme():

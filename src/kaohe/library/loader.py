@@ -17,7 +17,7 @@ HR an appraisal form with a silent hole in it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,11 +36,17 @@ from kaohe.scheme.loader import (
 )
 from kaohe.scheme.loader import Position as YamlPosition
 from kaohe.scheme.models import CountsSource, Grading, KpiSource, Level, Period, Scheme
-from kaohe.scheme.position import CompetencyDimension, GuidanceModule, Position
+from kaohe.scheme.position import (
+    CompetencyDimension,
+    GuidanceModule,
+    Position,
+    SharedTexts,
+)
 from kaohe.scheme.problems import Problem, SchemeLoadError, format_path
 
 LIBRARY_ROOT = Path(__file__).resolve().parent
 GRADING_FILE = "grading.yaml"
+SHARED_FILE = "shared.yaml"  # texts kept once and referenced: company-wide competencies, letter terms
 POSITIONS_DIR = "positions"
 MIN_KPIS = 4
 
@@ -96,6 +102,7 @@ class Library:
     grading: Grading
     positions: Mapping[str, LibraryPosition]  # in the order of the book's chapters
     problems: tuple[Problem, ...] = field(default_factory=tuple)  # warnings and infos kept on load
+    shared: SharedTexts = field(default_factory=SharedTexts)  # shared.yaml: texts kept once
 
     def __iter__(self) -> Iterator[LibraryPosition]:
         return iter(self.positions.values())
@@ -134,6 +141,7 @@ def load_library(root: Path | str | None = None, *, kpi_ids: set[str] | frozense
     ids = frozenset(kpi_ids) if kpi_ids is not None else catalog_kpi_ids()
     problems: list[Problem] = []
     grading = _load_grading(base / GRADING_FILE, problems)
+    shared = _load_shared(base / SHARED_FILE, problems)
     loaded: list[LibraryPosition] = []
     located: dict[str, _Located] = {}
     position_dirs = sorted(p for p in (base / POSITIONS_DIR).iterdir() if p.is_dir()) \
@@ -144,7 +152,7 @@ def load_library(root: Path | str | None = None, *, kpi_ids: set[str] | frozense
                                  "每个岗位一个目录：positions/<岗位标识>/position.yaml",
                                  "one folder per position: positions/<position_id>/position.yaml"))
     for folder in position_dirs:
-        found = _load_position(folder, grading, ids, problems)
+        found = _load_position(folder, grading, ids, problems, shared)
         if found is not None:
             loaded.append(found[0])
             located[found[0].id] = found[1]
@@ -153,7 +161,34 @@ def load_library(root: Path | str | None = None, *, kpi_ids: set[str] | frozense
         raise LibraryLoadError(_ordered(problems))
     loaded.sort(key=lambda e: (e.position.department.chapter, _LEVEL_ORDER[e.position.level], e.position.id))
     assert grading is not None  # an unreadable grading file is an error above
-    return Library(base, grading, {e.id: e for e in loaded}, tuple(_ordered(problems)))
+    return Library(base, grading, {e.id: e for e in loaded}, tuple(_ordered(problems)), shared)
+
+
+def lint_library_file(file: Path) -> list[Problem]:
+    """`kaohe lint` on one library file: a position file with its checks, shared.yaml or grading.yaml.
+
+    A position file is read as the library loader reads it (shared competencies resolved, its
+    schemes and the reporting lines checked against the library it lies in), so the checker
+    reports what loading would report for that file, and nothing it would not.
+    """
+    problems: list[Problem] = []
+    if file.name == GRADING_FILE:
+        _load_grading(file, problems)
+        return problems
+    root = file.parent.parent.parent if file.name == "position.yaml" else file.parent
+    shared = _load_shared(root / SHARED_FILE, problems)
+    if file.name == SHARED_FILE:
+        return problems
+    grading = _load_grading(root / GRADING_FILE, []) if (root / GRADING_FILE).is_file() else None
+    found = _load_position(file.parent, grading, catalog_kpi_ids(), problems, shared)
+    # scheme files are linted on their own; keep what concerns the position file here
+    mine = [p for p in problems if p.file in (str(file), str(file.parent))]
+    if found is not None:
+        known = {folder.name for folder in file.parent.parent.iterdir() if folder.is_dir()}
+        entry, located = found
+        mine += [p for p in _check_library([entry], {entry.id: located}, known) if p.rule_id != "P019" or
+                 p.file == str(file)]
+    return mine
 
 
 @lru_cache(maxsize=1)
@@ -175,8 +210,13 @@ def _problem(rule_id: str, level: str, file: str | None, line: int | None, path:
     return Problem(rule_id, level, file, line, path, zh, en, hint_zh, hint_en)  # type: ignore[arg-type]
 
 
-def _load_model(file: Path, model: type[BaseModel], problems: list[Problem]) -> tuple[Any, dict[PathKey, YamlPosition]]:
-    """Parse one YAML file into `model`; on failure add the problems and return (None, positions)."""
+def _load_model(file: Path, model: type[BaseModel], problems: list[Problem],
+                prepare: Callable[[Any, dict[PathKey, YamlPosition]], Any] | None = None,
+                ) -> tuple[Any, dict[PathKey, YamlPosition]]:
+    """Parse one YAML file into `model`; on failure add the problems and return (None, positions).
+
+    `prepare` may rewrite the parsed data before validation (resolving `ref:` entries).
+    """
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -188,6 +228,8 @@ def _load_model(file: Path, model: type[BaseModel], problems: list[Problem]) -> 
     except SchemeLoadError as exc:
         problems.extend(exc.problems)
         return None, {}
+    if prepare is not None:
+        data = prepare(data, positions)
     try:
         return model.model_validate(data), positions
     except ValidationError as exc:
@@ -222,6 +264,61 @@ def _parse_scheme(file: Path) -> LocatedScheme:
     return LocatedScheme(cached.scheme, str(file), cached.positions)
 
 
+def _load_shared(file: Path, problems: list[Problem]) -> SharedTexts:
+    """The library's shared texts; a library without shared.yaml simply has none."""
+    if not file.is_file():
+        return SharedTexts()
+    shared, _ = _load_model(file, SharedTexts, problems)
+    return shared if isinstance(shared, SharedTexts) else SharedTexts()
+
+
+def _resolver(shared: SharedTexts, file: Path, problems: list[Problem]
+              ) -> Callable[[Any, dict[PathKey, YamlPosition]], Any]:
+    """Replace `{ref: id, required_level: n}` competencies by the shared competency `id`."""
+    by_id = {c.id: c for c in shared.competencies}
+
+    def prepare(data: Any, positions: dict[PathKey, YamlPosition]) -> Any:
+        try:
+            entries = data["competency_model"]["competencies"]
+        except (KeyError, TypeError):
+            return data
+        if not isinstance(entries, list):
+            return data
+        resolved: list[Any] = []
+        for index, entry in enumerate(entries):
+            if not (isinstance(entry, dict) and "ref" in entry):
+                resolved.append(entry)
+                continue
+            found = by_id.get(str(entry["ref"]))
+            if found is None:
+                where = nearest_position(positions, ("competency_model", "competencies", index))
+                problems.append(_problem(
+                    "P020", "error", str(file), where.line if where else None,
+                    f"competency_model.competencies[{index}].ref",
+                    f"引用的共用素质 {entry['ref']} 不在 shared.yaml 中",
+                    f"the shared competency {entry['ref']!r} is not in shared.yaml",
+                    "检查拼写，或在 shared.yaml 的 competencies 中加上它",
+                    "check the spelling, or add it to competencies in shared.yaml"))
+                continue
+            merged = found.model_dump(mode="json")
+            merged["shared"] = True
+            merged.update({k: v for k, v in entry.items() if k != "ref"})
+            resolved.append(merged)
+        data = dict(data)
+        data["competency_model"] = {**data["competency_model"], "competencies": resolved}
+        return data
+
+    return prepare
+
+
+def _with_shared_terms(position: Position, shared: SharedTexts) -> Position:
+    """The letter as signed: the position's own rewards, penalties and terms, then the shared ones."""
+    letter, terms = position.letter, shared.letter_terms
+    update = {name: [*getattr(letter, name), *getattr(terms, name)]
+              for name in ("rewards", "rewards_en", "penalties", "penalties_en", "terms", "terms_en")}
+    return position.model_copy(update={"letter": letter.model_copy(update=update)})
+
+
 def _load_grading(file: Path, problems: list[Problem]) -> Grading | None:
     grading, _ = _load_model(file, Grading, problems)
     return grading if isinstance(grading, Grading) else None
@@ -241,14 +338,18 @@ class _Located:
 
 
 def _load_position(folder: Path, grading: Grading | None, kpi_ids: frozenset[str] | None,
-                   problems: list[Problem]) -> tuple[LibraryPosition, _Located] | None:
+                   problems: list[Problem], shared: SharedTexts | None = None,
+                   ) -> tuple[LibraryPosition, _Located] | None:
     file = folder / "position.yaml"
     if not file.is_file():
         problems.append(_problem("P001", "error", str(folder), None, "", "岗位目录中缺少 position.yaml",
                                  "position folder has no position.yaml", "每个岗位目录须有 position.yaml",
                                  "add position.yaml to the folder"))
         return None
-    position, positions = _load_model(file, Position, problems)
+    shared = shared or SharedTexts()
+    position, positions = _load_model(file, Position, problems, _resolver(shared, file, problems))
+    if isinstance(position, Position):
+        position = _with_shared_terms(position, shared)
     at = _Located(file, positions)
     schemes: list[Scheme] = []
     scheme_files: dict[str, Path] = {}

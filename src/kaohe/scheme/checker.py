@@ -21,7 +21,9 @@ from kaohe.scheme.checks import CheckRule, CheckSpec, Context, Finding
 from kaohe.scheme.kinds.registry import all_kinds, kind_of
 from kaohe.scheme.loader import LocatedScheme, nearest_position
 from kaohe.scheme.models import (
+    INDICATOR_CLASS_NAMES,
     CountsSource,
+    IndicatorClass,
     KpiSource,
     ManualSource,
     RaterWeight,
@@ -36,6 +38,7 @@ from kaohe.scheme.rules_support import (
     plain_number,
     rule_max,
 )
+from kaohe.scheme.standards import boundary_problem
 
 __all__ = [
     "RULES",
@@ -543,6 +546,61 @@ class TargetMismatch(CheckRule):
                 )
 
 
+class StandardBoundary(CheckRule):
+    """The stated standard and the scoring disagree at the standard's own boundary (表9-23 销售额)."""
+
+    id = "K026"
+    title_zh, title_en = "考核标准与计分规则在边界上不一致", "stated standard and scoring disagree at the boundary"
+    hint_zh = "让计分规则与标准一致：改分档的开闭（min_inclusive / max_inclusive）、门槛的比较符，或改写标准"
+    hint_en = "make the rule agree with the standard: change the tiers' open or closed ends, the gate's operator, or the standard"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for item in items(ctx.scheme):
+            found = boundary_problem(item.indicator)
+            if found is None:
+                continue
+            stated, ind = found.standard, item.indicator
+            value = n(stated.boundary) + ind.unit
+            where_zh = f"（目标值 {value}）" if stated.from_target else ""
+            where_en = f" (the target, {value})" if stated.from_target else ""
+            says_zh = "算达标" if found.meets else "不算达标"
+            says_en = "meets it" if found.meets else "does not meet it"
+            if found.score is None:
+                got_zh, got_en = "没有任何一档覆盖这个值，无法计分", "no tier covers that value, so it cannot be scored"
+            else:
+                got_zh = f"计分规则却给 {n(found.score)} 分（满分 {n(found.best)} 分）"
+                got_en = f"the rule gives {n(found.score)} (best {n(found.best)})"
+            yield Finding(
+                item.path + ("standard",),
+                f"指标「{ind.name.zh}」的标准「{ind.standard}」：恰好等于{where_zh or ' ' + value}时标准{says_zh}，{got_zh}",
+                f"indicator {ind.id!r}: the standard \"{ind.standard}\" ({stated.phrase}) says a value equal to the "
+                f"boundary{where_en or ' ' + value} {says_en}, but {got_en}",
+            )
+
+
+class ClassLeftEmpty(CheckRule):
+    """Seed 003 applies its four indicator classes to every employee of the service center."""
+
+    id = "K027"
+    level = "warning"
+    title_zh, title_en = "方案缺少 003 的某类指标", "scheme leaves one of seed 003's indicator classes empty"
+    hint_zh = "按 003 的四类（基础工作、服务质量、客户满意度、问题处理与反馈）各设至少一个指标，或在说明中写明本岗位为何不设"
+    hint_en = "give each of 003's four classes at least one indicator, or say in the notes why the position has none"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        classes = [i.indicator.indicator_class for i in items(ctx.scheme)]
+        if not any(classes):
+            return  # the scheme does not use the classification
+        for cls in IndicatorClass:
+            if cls not in classes:
+                name = INDICATOR_CLASS_NAMES[cls]
+                yield Finding(
+                    ("categories",),
+                    f"方案没有“{name.zh}”类指标；003 的指标体系适用于客户服务中心全体员工",
+                    f"the scheme has no '{name.en}' indicator; seed 003 applies its classes to every service-center employee",
+                )
+
+
 RULES: list[CheckRule] = [
     CategoryWeights(),
     IndicatorWeights(),
@@ -569,6 +627,8 @@ RULES: list[CheckRule] = [
     FormulaVariables(),
     EmptyCategory(),
     TargetMismatch(),
+    StandardBoundary(),
+    ClassLeftEmpty(),
 ]
 
 

@@ -133,6 +133,8 @@ class KpiSource(Model):
 class RaterWeight(Model):
     role: RaterRole
     weight: Decimal = Field(gt=0, le=100)  # percent of the indicator's rating
+    # True when the weight is Kaohe's assumption, not the source's (表9-25 prints no weights)
+    assumed: bool = False
 
 
 class ManualSource(Model):
@@ -191,6 +193,42 @@ def __getattr__(name: str) -> type[BaseModel]:
 # --- indicators, categories, schemes ------------------------------------------------------
 
 
+class IndicatorClass(StrEnum):
+    """Seed 003's four kinds of indicator (绩效考核指标分类, 2.1)."""
+
+    BASIC_WORK = "basic_work"  # 基础工作指标: attendance, task completion, timeliness, work quality
+    SERVICE_QUALITY = "service_quality"  # 服务质量指标: professionalism, communication, attitude
+    CUSTOMER_SATISFACTION = "customer_satisfaction"  # 客户满意度指标: the customers' own evaluation
+    PROBLEM_HANDLING = "problem_handling"  # 问题处理与反馈指标: complaints and problems, feedback
+
+
+INDICATOR_CLASS_NAMES: dict[IndicatorClass, Text] = {
+    IndicatorClass.BASIC_WORK: Text(zh="基础工作", en="Basic work"),
+    IndicatorClass.SERVICE_QUALITY: Text(zh="服务质量", en="Service quality"),
+    IndicatorClass.CUSTOMER_SATISFACTION: Text(zh="客户满意度", en="Customer satisfaction"),
+    IndicatorClass.PROBLEM_HANDLING: Text(zh="问题处理与反馈", en="Problem handling and feedback"),
+}
+
+
+class Applicability(Model):
+    """When an indicator applies (表9-26: 对于话务量较少的项目公司此项可不做为考核指标).
+
+    The indicator applies when the KPI `kpi` compares to `threshold` by `op` (handled calls
+    >= 300) and, if `setting` is named, when that company setting is on. When it does not
+    apply its weight goes to the other indicators by `redistribute`: `category` shares it
+    among the rest of its category in proportion to their weights, `sheet` leaves the
+    category out and shares the category's weight among the other categories.
+    """
+
+    kpi: Identifier | None = None
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+    op: Literal[">=", ">", "<=", "<"] = ">="
+    threshold: Decimal | None = None
+    setting: Identifier | None = None
+    redistribute: Literal["category", "sheet"] = "category"
+    note: Text | None = None  # why, in words, shown in the trace
+
+
 class MinSample(Model):
     """A minimum sample below which the value is not trusted (CSAT from < 10 surveys)."""
 
@@ -212,6 +250,10 @@ class Indicator(Model):
     missing: MissingPolicy | None = None  # None: the scheme's default
     min_sample: MinSample | None = None
     prorate: bool = False  # scale counts to a full period for new hires / long leave
+    # seed 003's four indicator classes (基础工作 / 服务质量 / 客户满意度 / 问题处理与反馈)
+    indicator_class: IndicatorClass | None = None
+    source_text: str = ""  # the source's exact wording, beside the cleaned-up name and standard
+    applies_when: Applicability | None = None  # 表9-26's low-volume exemption and the like
 
 
 class Category(Model):

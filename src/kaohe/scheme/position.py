@@ -97,6 +97,7 @@ class WorkItem(Model):
 class LevelDescriptor(Model):
     level: int = Field(ge=1, le=5)
     descriptor: str = Field(min_length=1)  # the behaviour someone at this level shows
+    descriptor_en: str = ""
 
 
 class Competency(Model):
@@ -104,8 +105,12 @@ class Competency(Model):
     name: Text
     dimension: CompetencyDimension
     definition: str = Field(min_length=1)
+    definition_en: str = ""
     levels: list[LevelDescriptor] = Field(min_length=3, max_length=5)
     required_level: int = Field(ge=1, le=5)
+    # a competency shared company-wide (职业素养) is written once in shared/competencies.yaml
+    # and referenced by id; `shared` names it so exports can say so
+    shared: bool = False
 
 
 class CompetencyModel(Model):
@@ -129,14 +134,24 @@ class ResponsibilityLetter(Model):
     """The template of the 目标责任书; its targets table is taken from `scheme`."""
 
     title: str = Field(min_length=1)
+    title_en: str = ""
     parties: list[LetterParty] = Field(min_length=2)
     period: Period
     scheme: Identifier  # the scheme whose indicators, weights and targets fill the table
     purpose: str = Field(min_length=1)
+    purpose_en: str = ""
+    targets: list[str] = Field(default_factory=list)  # the position's own targets, in words
+    targets_en: list[str] = Field(default_factory=list)
     duties: list[str] = Field(default_factory=list)  # what the holder commits to beyond the table
-    rewards: list[str] = Field(min_length=1)
-    penalties: list[str] = Field(min_length=1)
+    duties_en: list[str] = Field(default_factory=list)
+    # rewards, penalties and terms common to every letter live once in the library's shared.yaml
+    # (`letter_terms`); a position lists here only what is its own
+    rewards: list[str] = Field(default_factory=list)
+    rewards_en: list[str] = Field(default_factory=list)
+    penalties: list[str] = Field(default_factory=list)
+    penalties_en: list[str] = Field(default_factory=list)
     terms: list[str] = Field(default_factory=list)  # changes, disputes, copies
+    terms_en: list[str] = Field(default_factory=list)
     signatures: list[Text] = Field(min_length=2)
 
 
@@ -172,7 +187,33 @@ class GuidanceEntry(Model):
 
     module: GuidanceModule
     problem: str = Field(min_length=1)
+    problem_en: str = ""
     advice: list[str] = Field(min_length=1)
+    advice_en: list[str] = Field(default_factory=list)
+
+
+# --- texts kept once for the whole library ---------------------------------------------------
+
+
+class LetterTerms(Model):
+    """Rewards, penalties and terms that every target-responsibility letter of the company shares."""
+
+    rewards: list[str] = Field(default_factory=list)
+    rewards_en: list[str] = Field(default_factory=list)
+    penalties: list[str] = Field(default_factory=list)
+    penalties_en: list[str] = Field(default_factory=list)
+    terms: list[str] = Field(default_factory=list)
+    terms_en: list[str] = Field(default_factory=list)
+
+
+class SharedTexts(Model):
+    """The library's shared.yaml: company-wide 职业素养 competencies and letter terms.
+
+    A position references a shared competency as `{ref: integrity, required_level: 2}`.
+    """
+
+    competencies: list[Competency] = Field(default_factory=list)
+    letter_terms: LetterTerms = Field(default_factory=LetterTerms)
 
 
 # --- the position -------------------------------------------------------------------------
@@ -186,8 +227,13 @@ class Position(Model):
     superior: PositionRef
     subordinates: list[PositionRef] = Field(default_factory=list)
     purpose: str = Field(min_length=1)
+    purpose_en: str = ""
     duties: list[str] = Field(min_length=1)
+    duties_en: list[str] = Field(default_factory=list)
     qualifications: list[str] = Field(default_factory=list)
+    # 职位说明书 (seed 004 表1-5): who the position works with inside and outside the company
+    internal_collaboration: list[Text] = Field(default_factory=list)  # 内部协作
+    external_collaboration: list[Text] = Field(default_factory=list)  # 外部协作
     work_items: list[WorkItem] = Field(min_length=1)
     kpis: list[PositionKpi] = Field(min_length=1)
     competency_model: CompetencyModel
