@@ -124,6 +124,12 @@ def lint(
     """Check scheme files for the key problems; exit 1 when there is an error. 检查方案。"""
     files, problems = _scheme_files(paths)
     for file in files:
+        if file.name in ("position.yaml", "shared.yaml", "grading.yaml"):
+            # library files are not schemes: check them as the library loader reads them
+            from kaohe.library.loader import lint_library_file
+
+            problems.extend(lint_library_file(file))
+            continue
         try:
             located = load_scheme_located(file)
         except SchemeLoadError as exc:
