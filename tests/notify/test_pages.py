@@ -182,7 +182,7 @@ def test_a_robot_may_live_in_the_environment_instead(client, org, notify_setting
     assert ch.webhook_encrypted == "" and services.channel_webhook(ch).endswith("key=from-env")
     assert "$KAOHE_WECOM_CENTER" in client.get(reverse("notify:channels")).content.decode()
     response = client.post(reverse("notify:channel_test", args=[ch.pk]), follow=True)
-    assert "The test message was accepted" in response.content.decode() or "测试消息" in response.content.decode()
+    assert "机器人已接收测试消息。" in response.content.decode()
     assert robot.received[0].query == {"key": ["from-env"]}
 
 
