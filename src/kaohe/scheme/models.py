@@ -216,8 +216,8 @@ class Applicability(Model):
     The indicator applies when the KPI `kpi` compares to `threshold` by `op` (handled calls
     >= 300) and, if `setting` is named, when that company setting is on. When it does not
     apply its weight goes to the other indicators by `redistribute`: `category` shares it
-    among the rest of its category in proportion to their weights, `sheet` leaves the
-    category out and shares the category's weight among the other categories.
+    among the rest of its category in proportion to their weights (when it is the only
+    item of its category, the category's weight goes to the other categories).
     """
 
     kpi: Identifier | None = None
@@ -225,7 +225,7 @@ class Applicability(Model):
     op: Literal[">=", ">", "<=", "<"] = ">="
     threshold: Decimal | None = None
     setting: Identifier | None = None
-    redistribute: Literal["category", "sheet"] = "category"
+    redistribute: Literal["category"] = "category"
     note: Text | None = None  # why, in words, shown in the trace
 
 

@@ -16,12 +16,13 @@ then the total (category figures are exact sums).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from kaohe.scheme.kinds.registry import kind_of
 from kaohe.scheme.models import Category, Indicator, Scale, Scheme
 
+from .applicability import check_applies
 from .explain import num, short
 from .grading import grade_for, grade_order
 from .items import ItemOutcome, score_bounds, score_item
@@ -81,8 +82,7 @@ def score_sheet(scheme: Scheme, inputs: SheetInputs) -> SheetResult:
     """Score one employee's sheet. Pure: the same scheme and inputs give the same result."""
     tally = _Tally(issues=_input_issues(scheme, inputs))
     outcomes: Outcomes = [
-        (cat, [score_item(scheme, ind, inputs.values.get(ind.id), _scale_max(scheme, cat, ind))
-               for ind in cat.indicators])
+        (cat, [_score_if_applies(scheme, cat, ind, inputs) for ind in cat.indicators])
         for cat in scheme.categories
     ]
     factors = _renormalise(outcomes, tally)
@@ -112,6 +112,18 @@ def score_sheet(scheme: Scheme, inputs: SheetInputs) -> SheetResult:
         trace_zh=tally.trace_zh,
         trace_en=tally.trace_en,
     )
+
+
+def _score_if_applies(scheme: Scheme, cat: Category, ind: Indicator, inputs: SheetInputs) -> ItemOutcome:
+    """Score the item, or leave it out (status excluded) when its `applies_when` does not hold."""
+    verdict = check_applies(ind, inputs.context, inputs.settings)
+    if verdict.applies:
+        outcome = score_item(scheme, ind, inputs.values.get(ind.id), _scale_max(scheme, cat, ind))
+        return replace(outcome, steps=[*verdict.steps, *outcome.steps]) if verdict.steps else outcome
+    issue = verdict.issue
+    assert issue is not None
+    return ItemOutcome(ind, "excluded", None, None, ind.rule.type, issue.message_zh, issue.message_en,
+                       verdict.steps, [issue])
 
 
 def _scale_max(scheme: Scheme, cat: Category, ind: Indicator) -> Decimal:

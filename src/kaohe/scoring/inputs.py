@@ -27,6 +27,7 @@ from typing import Any
 
 from kaohe.scheme.models import CountsSource, KpiSource, ManualSource, RaterRole, Scheme
 
+from .applicability import condition_key
 from .results import IndicatorInput, SheetInputs
 
 ANONYMOUS_ROLES = frozenset({"peer", "customer"})  # 360 raters: never named, never shown alone
@@ -90,6 +91,8 @@ def kpi_needs(scheme: Scheme) -> list[KpiNeed]:
                 needs.append(KpiNeed(src.kpi, dict(src.params), src.scope))
             elif isinstance(src, CountsSource):
                 needs += [KpiNeed(r.kpi, dict(r.params), "self") for r in src.counts.values() if r.kpi]
+            if ind.applies_when is not None and ind.applies_when.kpi:  # 表9-26's low-volume exemption
+                needs.append(KpiNeed(ind.applies_when.kpi, dict(ind.applies_when.params), "self"))
             for need in needs:
                 found.setdefault(need.key, need)
     return list(found.values())
@@ -129,6 +132,7 @@ def build_sheet_inputs(
     *,
     period_fraction: Decimal = Decimal(1),
     policy: InputPolicy = InputPolicy(),
+    settings: Mapping[str, bool] | None = None,
 ) -> SheetInputs:
     """The scoring inputs of one employee's sheet (see the module's description)."""
     rated, entered = ratings_by_role(ratings, policy)
@@ -152,7 +156,22 @@ def build_sheet_inputs(
                 values[ind.id] = IndicatorInput(
                     counts=_counts(src, kpis, entered.get(ind.id, {})) or None, period_fraction=period_fraction
                 )
-    return SheetInputs(employee_id=employee_id, values=values)
+    return SheetInputs(employee_id=employee_id, values=values, context=_conditions(scheme, kpis),
+                       settings=dict(settings or {}))
+
+
+def _conditions(scheme: Scheme, kpis: Mapping[KpiKey, KpiFigure]) -> dict[str, Decimal]:
+    """The KPI values the scheme's `applies_when` conditions read, by `condition_key`."""
+    found: dict[str, Decimal] = {}
+    for cat in scheme.categories:
+        for ind in cat.indicators:
+            when = ind.applies_when
+            if when is None or not when.kpi:
+                continue
+            figure = kpis.get((when.kpi, params_key(when.params), "self"))
+            if figure is not None and figure.value is not None:
+                found[condition_key(when)] = figure.value
+    return found
 
 
 def _counts(src: CountsSource, kpis: Mapping[KpiKey, KpiFigure], entered: Mapping[str, int]) -> dict[str, int]:

@@ -57,6 +57,9 @@ def _exact(number: object, what: str) -> Decimal | None:
 class SheetInputs:
     employee_id: str
     values: Mapping[str, IndicatorInput]  # key: indicator id
+    # what `applies_when` conditions read: KPI values by `applicability.condition_key`, company settings
+    context: Mapping[str, Decimal] = field(default_factory=dict)
+    settings: Mapping[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
