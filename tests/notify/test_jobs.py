@@ -62,8 +62,10 @@ def test_digests_list_each_persons_own_items_and_their_scope_once_a_day(org, cyc
 
     again = jobs.run()
     assert again.digests == 0  # the same day: nobody is told twice
-    clock.move_to(dt.datetime(2026, 11, 21, 9, tzinfo=SHANGHAI), tick=False)
-    assert jobs.run().digests == 4  # the next day: a new digest
+    clock.move_to(dt.datetime(2026, 11, 21, 0, 10, tzinfo=SHANGHAI), tick=False)
+    assert jobs.run().digests == 0  # the job runs all night; digests wait for the morning
+    clock.move_to(dt.datetime(2026, 11, 21, 8, 10, tzinfo=SHANGHAI), tick=False)
+    assert jobs.run().digests == 4  # the next morning: a new digest
 
 
 def test_the_appeal_window_reminder_comes_the_day_before_it_closes(org, sheet, notify_settings, clock):
@@ -76,7 +78,9 @@ def test_the_appeal_window_reminder_comes_the_day_before_it_closes(org, sheet, n
     Notification.objects.all().delete()
     clock.move_to(dt.datetime(2026, 11, 22, 23, 59, tzinfo=SHANGHAI), tick=False)
     assert jobs.run().appeal_reminders == 0
-    clock.move_to(dt.datetime(2026, 11, 23, 0, 1, tzinfo=SHANGHAI), tick=False)  # 22 Nov 16:01 UTC
+    clock.move_to(dt.datetime(2026, 11, 23, 7, 59, tzinfo=SHANGHAI), tick=False)  # the right day, too early
+    assert jobs.run().appeal_reminders == 0
+    clock.move_to(dt.datetime(2026, 11, 23, 8, 0, tzinfo=SHANGHAI), tick=False)  # 23 Nov 00:00 UTC
     assert jobs.run().appeal_reminders == 1
     assert jobs.run().appeal_reminders == 0
     note = Notification.objects.get(kind="appeal_window")

@@ -1,7 +1,7 @@
 """The scheduled part of notifications (run by `manage.py kaohe_notify` from a systemd timer).
 
 One run, idempotent within a day:
-1. appeal windows closing tomorrow → the employee;
+1. appeal windows closing tomorrow → the employee (from KAOHE_NOTIFY_DIGEST_HOUR, company time);
 2. overdue items → one digest per person a day: their own items, and for supervisors and HR
    the items of others in their scope; one summary a day to each robot that posts digests;
 3. every delivery that is due (new, or waiting for its next retry) is sent.
@@ -139,6 +139,14 @@ def run(now: dt.datetime | None = None, *, company: Any = None, dry_run: bool = 
     return report
 
 
+def daytime(now: dt.datetime, company: Any) -> bool:
+    """Reminders and digests go out from KAOHE_NOTIFY_DIGEST_HOUR (company time) on, never at midnight."""
+    from django.conf import settings
+
+    hour = int(getattr(settings, "KAOHE_NOTIFY_DIGEST_HOUR", 8))
+    return now.astimezone(services.company_zone(company)).hour >= hour
+
+
 def remind_appeal_windows(now: dt.datetime, *, company: Any = None) -> int:
     from kaohe.web.appraisal.models import Sheet
 
@@ -149,7 +157,7 @@ def remind_appeal_windows(now: dt.datetime, *, company: Any = None) -> int:
         sheets = sheets.filter(cycle__company=company)
     for s in sheets:
         tomorrow = now.astimezone(services.company_zone(s.cycle.company)).date() + dt.timedelta(days=1)
-        if s.appeal_deadline != tomorrow or s.employee.user is None:
+        if s.appeal_deadline != tomorrow or s.employee.user is None or not daytime(now, s.cycle.company):
             continue
         note = services.notify(
             s.employee.user, EventKind.APPEAL_WINDOW, company=s.cycle.company,
@@ -176,6 +184,8 @@ def send_overdue_digests(now: dt.datetime, *, company: Any = None) -> tuple[int,
         mine, theirs = own.get(user.pk, []), scope.get(user.pk, [])
         first = (mine or theirs)[0]
         co = first.sheet.cycle.company
+        if not daytime(now, co):
+            continue
         zone = services.company_zone(co)
         today = now.astimezone(zone).date()
         params = {"count": len(mine) + len(theirs),
@@ -208,6 +218,8 @@ def _group_digests(items: list[OverdueItem], now: dt.datetime) -> int:
         depts = ch.department.descendant_ids() if ch.department_id else None
         mine = [i for i in by_company[ch.company_id] if depts is None or i.sheet.employee.department_id in depts]
         if not mine:
+            continue
+        if not daytime(now, ch.company):
             continue
         zone = services.company_zone(ch.company)
         today = now.astimezone(zone).date()
