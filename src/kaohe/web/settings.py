@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "kaohe.web.audit",
     "kaohe.web.appraisal",
     "kaohe.web.workdays",  # clock: year schedules, provisional deadlines
+    "kaohe.web.kpidefs",  # sources: the KPI definitions each company chooses, with history
 ]
 # Apps of the UI, reports and API engineers register themselves here when present,
 # so that this file does not need to change each time one of them lands.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("kaohe.web.api.urls")),  # api
     path("calendar/", include("kaohe.web.workdays.urls")),  # clock: the working-day calendar
     path("notifications/", include("kaohe.web.notify.urls")),  # notify
+    path("kpi-definitions/", include("kaohe.web.kpidefs.urls")),  # sources: KPI definitions
 ]
 
 # The pages live in kaohe.web.ui (the UI engineer's area); until it has URLs the admin still works.

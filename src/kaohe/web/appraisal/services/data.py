@@ -224,7 +224,9 @@ def compute_cycle_kpis(cycle: Cycle, actor: Any) -> KpiComputation:
     with store_lock(store_dir(company)):
         store = _store(company)
         write_org(store, company)
-        wanted = _requested_specs(cycle)
+        # the company's KPI definitions (kaohe.web.kpidefs) win over the schemes' own parameters;
+        # values stay filed under the scheme's parameters, which is how sheets look them up
+        wanted = _company_definitions(company, _requested_specs(cycle))
         levels = {"self": "agent", "team": "team", "department": "department", "center": "center"}
         scopes = set().union(*(s for _, _, s in wanted.values())) if wanted else set()
         try:
@@ -248,11 +250,12 @@ def compute_cycle_kpis(cycle: Cycle, actor: Any) -> KpiComputation:
     batches: set[str] = set()
     row_counts: dict[str, int] = {}
     for v in values:
-        key_params = next((pk for (k, pk), (_, p, _s) in wanted.items()
-                           if k == v.kpi_id and all(v.params.get(x) == y for x, y in p.items())), None)
-        if key_params is None:
+        keys = [pk for (k, pk), (_, p, _s) in wanted.items()
+                if k == v.kpi_id and all(v.params.get(x) == y for x, y in p.items())]
+        if not keys:
             continue
-        by_entity[(v.kpi_id, key_params, v.entity_level, str(v.entity_id))] = v
+        for key_params in keys:  # two schemes' parameter sets may meet in one company definition
+            by_entity[(v.kpi_id, key_params, v.entity_level, str(v.entity_id))] = v
         for table, info in (v.inputs or {}).items():
             if isinstance(info, dict):
                 batches.update(info.get("batches", []) or [])
@@ -270,6 +273,14 @@ def compute_cycle_kpis(cycle: Cycle, actor: Any) -> KpiComputation:
                              "unit": "" if v is None else v.unit})
     return _store_computation(cycle, actor, rows, source="metrics", batches=sorted(batches),
                               row_counts=row_counts)
+
+
+def _company_definitions(company: Any, wanted: dict[tuple[str, str], tuple[str, dict[str, Any], set[str]]]
+                         ) -> dict[tuple[str, str], tuple[str, dict[str, Any], set[str]]]:
+    from kaohe.web.kpidefs.services import current_definitions
+
+    chosen = current_definitions(company)
+    return {key: (kpi, {**params, **chosen.get(kpi, {})}, scopes) for key, (kpi, params, scopes) in wanted.items()}
 
 
 def _store_computation(cycle: Cycle, actor: Any, rows: list[dict[str, Any]], *, source: str,
