@@ -40,7 +40,7 @@ demo: $(CORE) sysdeps-demo
 	$(BIN)/python -m kaohe.demo
 	$(BIN)/python -m kaohe.web.demo
 
-test: $(FULL) sysdeps-test
+test: $(FULL) sysdeps-test lint
 	$(PYTEST) -q -m "not spark and not browser and not postgres"
 	$(PYTEST) -q -m spark
 	KAOHE_DB=postgres $(PYTEST) -q -m "not spark and not browser" tests/web tests/api tests/hardening tests/ui tests/reports

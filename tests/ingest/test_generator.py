@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 from kaohe.cli.generate_cmd import generate_app
 from kaohe.cli.import_cmd import import_app
 from kaohe.metrics.events import TABLES as ALL_TABLES
+from kaohe.metrics.generator import generate
+from kaohe.metrics.store import Store
 
 # interval_stats holds vendor interval reports, an alternative to records: the generator writes records
 TABLES = {k: v for k, v in ALL_TABLES.items() if k != "interval_stats"}
-from kaohe.metrics.generator import generate
-from kaohe.metrics.store import Store
 
 
 def _content(data) -> dict[str, list[dict]]:

@@ -268,7 +268,9 @@ def _compute_parts(ctx: BuildContext, specs: list[KpiSpec]) -> dict[KpiSpec, pd.
         if s.definition.parts is not None:
             by_base[s.definition.base or ""].append(s)
         else:
-            out[s] = _normalise(s.definition.build(ctx, s.params).execute())
+            build = s.definition.build
+            assert build is not None  # a KPI without parts is built on its own
+            out[s] = _normalise(build(ctx, s.params).execute())
     for base_name, group in by_base.items():
         base = BASES.get(base_name)
         if base is None:
@@ -326,6 +328,7 @@ def _inputs(ctx: BuildContext, src: EventSource, specs: list[KpiSpec]) -> pd.Dat
     frames = []
     for name in names:
         t = src.table(name)
+        assert t is not None  # `names` holds only the tables the source has
         who = OWNER_COLUMNS.get(name)
         col = TIME_COLUMNS.get(name)
         if col and col in t.columns:
@@ -350,11 +353,11 @@ def _inputs(ctx: BuildContext, src: EventSource, specs: list[KpiSpec]) -> pd.Dat
     return out
 
 
-def _value_inputs(spec: KpiSpec, level: str, entities: pd.Series, buckets: pd.Series, by_entity: dict,
-                  reports: bool = False) -> list[dict]:
+def _value_inputs(spec: KpiSpec, level: str, entities: pd.Series, buckets: pd.Series,
+                  by_entity: dict[Any, Any], reports: bool = False) -> list[dict[str, Any]]:
     """The inputs of each value; one shared dict per (entity, bucket, tables), built once per level."""
     tables = _input_tables(spec, reports)
-    cache = by_entity.setdefault(("__per_tables__", tables), {})
+    cache: dict[Any, dict[str, Any]] = by_entity.setdefault(("__per_tables__", tables), {})
     empty = {t: {"rows": 0, "batches": {}} for t in tables}
     whole = level in ("queue", "company")  # unattributed rows count for the whole company
     if not cache:
@@ -366,7 +369,7 @@ def _value_inputs(spec: KpiSpec, level: str, entities: pd.Series, buckets: pd.Se
     return [cache.get((e, b), empty) for e, b in zip(ents, keys, strict=True)]
 
 
-def _inputs_by_entity(inputs: pd.DataFrame, level: str, att: Attribution | None, per: Period) -> dict[Any, dict]:
+def _inputs_by_entity(inputs: pd.DataFrame, level: str, att: Attribution | None, per: Period) -> dict[Any, dict[str, Any]]:
     """{(entity_id, bucket): {table: {"rows": n, "batches": {batch: n}}}} for one level."""
     if inputs.empty:
         return {}
@@ -383,7 +386,7 @@ def _inputs_by_entity(inputs: pd.DataFrame, level: str, att: Attribution | None,
     if not timeless.empty:  # state tables count in every bucket
         df = pd.concat([df[df["bucket"].notna()]] + [timeless.assign(bucket=pd.Timestamp(k)) for k in keys])
     g = df.groupby(["entity", "bucket", "table", "_batch"], dropna=False)["rows"].sum().reset_index()
-    out: dict[Any, dict] = {}
+    out: dict[Any, dict[str, Any]] = {}
     for ent, b, table, batch, rows in g.itertuples(index=False):
         key = (str(ent), pd.Timestamp(b).as_unit("ns").value)
         entry = out.setdefault(key, {}).setdefault(table, {"rows": 0, "batches": {}})
@@ -429,7 +432,7 @@ def _rollup(
         g = _per_member_denominator(g, spec, level, org, per)
     g["entity_id"] = g["entity_id"].astype(str)
     out = _finish(g, spec, level, per)
-    if lost is not None and not lost.empty:
+    if lost is not None and not lost.empty and att is not None:
         out = _missing_where_unplaced(out, lost, att, "queue" in parts.columns)
     return out
 
@@ -469,8 +472,10 @@ def _with_missing(g: pd.DataFrame, ids: list[Any], per: Period) -> pd.DataFrame:
     return g
 
 
-def _per_member_denominator(g: pd.DataFrame, spec: KpiSpec, level: str, org: pd.DataFrame | None, per: Period):
+def _per_member_denominator(g: pd.DataFrame, spec: KpiSpec, level: str, org: pd.DataFrame | None,
+                            per: Period) -> pd.DataFrame:
     fn = spec.definition.denominator_per_member
+    assert fn is not None  # called only for KPIs that have one
     seats = int(spec.params.get("seats") or 0)
     if level == "agent":
         heads = pd.Series(1, index=g["entity_id"])

@@ -117,7 +117,8 @@ class Leg:
 def _flat_json(obj: Any) -> dict[str, str]:
     if not isinstance(obj, dict):
         return {}
-    variables = obj.get("variables") if isinstance(obj.get("variables"), dict) else obj
+    inner = obj.get("variables")
+    variables: dict[str, Any] = inner if isinstance(inner, dict) else obj
     out = {str(k): ("" if v is None else str(v)) for k, v in variables.items() if not isinstance(v, dict | list)}
     if "uuid" not in out and isinstance(obj.get("core-uuid"), str):
         out.setdefault("uuid", obj["core-uuid"])
