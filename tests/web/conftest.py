@@ -90,6 +90,7 @@ def data_dirs(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Event store and uploads in a temporary folder, never in the repo."""
     settings.KAOHE_EVENTS_DIR = tmp_path / "events"
     settings.KAOHE_UPLOADS_DIR = tmp_path / "uploads"
+    settings.KAOHE_JOBS_INLINE = True  # background jobs run before the request returns (a test may turn it off)
     # a dozen personas per test: a fast hasher keeps the suite quick (the real one is for production)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return tmp_path

@@ -49,7 +49,8 @@ def _peers(org, n):
 def test_peer_feedback_is_shown_only_from_the_minimum_number_of_raters(org, sheet, raters, shown):
     sheet = walk_to(org, sheet, "targets_acknowledged")
     users = _peers(org, raters)
-    svc.request_ratings(sheet, org.supervisor, role="peer", raters=users)
+    if users:  # asking nobody is refused (test_a_request_that_creates_nothing_is_refused)
+        svc.request_ratings(sheet, org.supervisor, role="peer", raters=users)
     for i, user in enumerate(users):
         svc.submit_rating(fresh(sheet), user, role="peer", indicator="peer_feedback", score=Decimal(60 + 10 * i))
     fb = svc.peer_feedback(fresh(sheet), org.agent)
@@ -96,3 +97,17 @@ def _user(name):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get_or_create(username=name)[0]
+
+
+def test_a_request_that_creates_nothing_is_refused_with_the_reason(org, sheet):
+    from kaohe.web.appraisal.models import Rating
+    from kaohe.web.errors import InvalidInput
+
+    sheet = walk_to(org, sheet, "targets_acknowledged")
+    with pytest.raises(InvalidInput) as nobody:
+        svc.request_ratings(sheet, org.supervisor, role="peer", raters=[])
+    assert nobody.value.report.problems[0].field == "raters"
+    with pytest.raises(InvalidInput) as no_item:  # the test scheme has no item rated by internal customers
+        svc.request_ratings(sheet, org.supervisor, role="customer", raters=[org.peer1])
+    assert "内部客户" in no_item.value.report.problems[0].message_zh
+    assert not Rating.objects.filter(sheet=sheet, role__in=["peer", "customer"]).exists()

@@ -41,6 +41,7 @@ SHEET_ACTIONS: dict[str, frozenset[str]] = {
     "record_interview": frozenset({"supervisor"}),
     "confirm_interview": frozenset({"employee"}),
     "assign_re_reviewer": frozenset({"hr"}),
+    "exclude": frozenset({"hr"}),  # leave an incomplete sheet out of approving/publishing, with a reason
 }
 
 # action → roles (role assignments covering the object) for company, department, team or cycle objects

@@ -63,6 +63,8 @@ class Cycle(models.Model):
     positions = models.ManyToManyField(Position, blank=True)  # empty: every position with a scheme
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     rating_deadline = models.DateTimeField(null=True, blank=True)
+    # step → last day ("YYYY-MM-DD") chosen when the cycle was opened (see services.cycles.DEADLINE_STEPS)
+    deadlines = models.JSONField(default=dict, blank=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
 
@@ -103,6 +105,9 @@ class Sheet(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     appeal_deadline = models.DateField(null=True, blank=True)
+    # HR may leave an incomplete sheet out of publishing and approving, always with a reason
+    excluded_reason = models.TextField(blank=True)
+    excluded_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -134,8 +139,10 @@ class UploadBatch(models.Model):
     """One uploaded file of operational records: validated first, loaded on confirm."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "校验中 Checking"
         VALIDATED = "validated", "已校验 Validated"
         REJECTED = "rejected", "有错误 Rejected"
+        LOADING = "loading", "导入中 Loading"
         LOADED = "loaded", "已导入 Loaded"
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="uploads")
@@ -149,10 +156,68 @@ class UploadBatch(models.Model):
     rows_read = models.PositiveIntegerField(default=0)
     rows_loaded = models.PositiveIntegerField(default=0)
     batch_id = models.CharField(max_length=64, blank=True)  # the event store's batch id
+    column_mapping = models.ForeignKey("ColumnMapping", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="uploads")
     report = models.JSONField(default=dict)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     loaded_at = models.DateTimeField(null=True, blank=True)
+
+
+class ColumnMapping(models.Model):
+    """How the files of one source (a vendor's export) map onto a table: saved once, reused after.
+
+    `columns` maps each canonical column of `table` to the header in the file ("" = not in the file).
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="column_mappings")
+    table = models.CharField(max_length=64)
+    source = models.CharField(max_length=200)  # the name HR gives the source, e.g. "话务系统导出"
+    headers = models.JSONField(default=list)  # the headers of the file the mapping was made for
+    columns = models.JSONField(default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        unique_together = [("company", "table", "source")]
+        ordering = ["table", "source"]
+
+    def __str__(self) -> str:
+        return self.source
+
+    def as_mapping(self) -> dict:
+        """The ingest layer's mapping dict (kaohe.metrics.ingest.mapping)."""
+        return {"table": self.table, "columns": {k: v for k, v in self.columns.items() if v}}
+
+
+class Job(models.Model):
+    """A long step (validating or loading a file) run in the background, with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中 Queued"
+        RUNNING = "running", "进行中 Running"
+        DONE = "done", "已完成 Done"
+        FAILED = "failed", "失败 Failed"
+
+    kind = models.CharField(max_length=32)
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    upload = models.ForeignKey(UploadBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message_zh = models.TextField(blank=True)
+    message_en = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, int(self.done * 100 / self.total))
 
 
 class KpiComputation(models.Model):
@@ -277,6 +342,21 @@ class Appeal(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     score_before = models.ForeignKey(ScoreVersion, on_delete=models.PROTECT, null=True, related_name="+")
     score_after = models.ForeignKey(ScoreVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+
+class AppealFile(models.Model):
+    """A file the employee attached to an appeal (image, PDF or workbook), kept with its checksum."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    stored_path = models.CharField(max_length=500)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["appeal", "pk"]
 
 
 class CompetencyRating(models.Model):

@@ -49,7 +49,9 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
        "Confirm the interview record"),
     _t("acknowledge_result", (S.INTERVIEWED,), S.ACKNOWLEDGED, {"employee"}, "确认考核结果",
        "Acknowledge the result"),
-    _t("appeal", (S.ACKNOWLEDGED,), S.APPEALED, {"employee"}, "提出申诉", "Appeal", needs_reason=True),
+    # within the window after publication; acknowledging the result first is not required
+    _t("appeal", (S.PUBLISHED, S.INTERVIEWED, S.ACKNOWLEDGED), S.APPEALED, {"employee"}, "提出申诉", "Appeal",
+       needs_reason=True),
     _t("resolve_appeal", (S.APPEALED,), S.CLOSED, {"re_reviewer", "hr"}, "处理申诉", "Resolve the appeal",
        needs_reason=True),
     _t("close", (S.ACKNOWLEDGED,), S.CLOSED, {"hr"}, "归档", "Close"),
@@ -77,6 +79,7 @@ ACTION_STATES: dict[str, frozenset[str]] = {
     "record_interview": frozenset({S.PUBLISHED}),
     "confirm_interview": frozenset({S.PUBLISHED}),
     "assign_re_reviewer": frozenset({S.APPEALED}),
+    "exclude": frozenset({S.SUPERVISOR_REVIEW, S.REVIEWER_APPROVAL, S.CALIBRATION}),
 }
 
 

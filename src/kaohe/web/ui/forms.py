@@ -183,11 +183,15 @@ class UploadForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx", ".parquet")):
             raise ValidationError(_("Use a .csv, .xlsx or .parquet file."))
         return upload
+    source = forms.CharField(label=_("Source"), required=False, max_length=200,
+                             help_text=_("The system the file comes from. A source mapped before is reused."))
 
 
 class CompetencyForm(forms.Form):
     """One level field per competency of the position's model; built from the model."""
 
+        self.fields["source"].widget.attrs["list"] = "known-sources"
+        self.sources = sources or []
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, competencies: list[dict], **kwargs) -> None:
@@ -268,3 +272,66 @@ class EmployeeImportForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise ValidationError(_("The file is larger than 10 MB."))
         return upload
+
+
+class GuidedCycleForm(forms.Form):
+    """Opening a cycle in one page: the period fills the dates, the scope narrows who gets a sheet,
+    each step gets a last day; "preview" shows what would happen, "open" does it."""
+
+    company = forms.ModelChoiceField(label=_("Company"), queryset=None, empty_label=None)
+    period = forms.ChoiceField(label=_("Period"), choices=[
+        ("monthly", _("Monthly")), ("quarterly", _("Quarterly")), ("annual", _("Annual"))])
+    label = forms.RegexField(label=_("Period label"), regex=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+                             help_text=_("2026-10 for a month, 2026-Q4 for a quarter, 2026 for a year"),
+                             error_messages={"invalid": _("Write 2026-10, 2026-Q4 or 2026.")})
+    start = forms.DateField(label=_("First day"), widget=DateInput(), required=False,
+                            help_text=_("Filled in from the period label."))
+    end = forms.DateField(label=_("Last day"), widget=DateInput(), required=False,
+                          help_text=_("Filled in from the period label."))
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    positions = forms.MultipleChoiceField(label=_("Positions"), required=False, widget=forms.CheckboxSelectMultiple,
+                                          help_text=_("Leave all unticked for every position."))
+    departments = forms.MultipleChoiceField(label=_("Departments"), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    employees = forms.CharField(label=_("Only these employees (codes)"), required=False, max_length=MAX_TEXT,
+                                widget=forms.Textarea(attrs={"rows": 2}),
+                                help_text=_("Employee codes separated by spaces or commas; empty for everyone."))
+    leave_out_unschemed = forms.BooleanField(
+        label=_("Open without the employees whose position has no scheme for this period"), required=False)
+
+    def __init__(self, *args, companies: list, positions: list[tuple[str, str]],
+                 departments: list[tuple[str, str]], steps: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from kaohe.web.org.models import Company
+
+        self.fields["company"].queryset = Company.objects.filter(pk__in=[c.pk for c in companies]).order_by("code")
+        self.fields["positions"].choices = positions
+        self.fields["departments"].choices = departments
+        self.steps = steps
+        for step, label in steps:
+            self.fields[f"deadline_{step}"] = forms.DateField(label=label, widget=DateInput(), required=False)
+
+    def deadline_fields(self) -> list:
+        return [self[f"deadline_{step}"] for step, _label in self.steps]
+
+    def scope_fields(self) -> list:
+        return [self["positions"], self["departments"], self["employees"]]
+
+    def clean(self) -> dict:
+        from kaohe.web.appraisal.services.cycles import period_bounds
+
+        data = super().clean()
+        period, label = data.get("period"), data.get("label")
+        if period and label:
+            bounds = period_bounds(period, label)
+            if bounds is None:
+                self.add_error("label", _("The label does not match the period."))
+            else:
+                data["start"] = data.get("start") or bounds[0]
+                data["end"] = data.get("end") or bounds[1]
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The last day is before the first day."))
+        codes = [c for c in re.split(r"[\s,，;；]+", data.get("employees") or "") if c]
+        data["employee_codes"] = codes
+        return data

@@ -1,7 +1,20 @@
 """The appraisal services: the functions pages, reports and the API call (see docs/contracts/web-services.md)."""
 
 from kaohe.web.appraisal.services.competency import competency_gaps, competency_ratings, rate_competency
-from kaohe.web.appraisal.services.cycles import cycle_progress, open_cycle, snapshot_scheme
+from kaohe.web.appraisal.services.cycles import (
+    BULK_STEPS,
+    DEADLINE_STEPS,
+    BulkPlan,
+    CyclePlan,
+    bulk_plan,
+    cycle_progress,
+    default_deadlines,
+    next_label,
+    open_cycle,
+    period_bounds,
+    plan_cycle,
+    snapshot_scheme,
+)
 from kaohe.web.appraisal.services.data import (
     compute_cycle_kpis,
     confirm_upload,
@@ -13,9 +26,11 @@ from kaohe.web.appraisal.services.data import (
 )
 from kaohe.web.appraisal.services.ratings import (
     ManualItem,
+    OverdueItem,
     PeerFeedback,
     manual_items,
     overdue_ratings,
+    overdue_steps,
     peer_feedback,
     pending_ratings,
     request_ratings,
@@ -37,7 +52,9 @@ from kaohe.web.appraisal.services.workflow import (
     assign_re_reviewer,
     close_sheet,
     confirm_interview,
+    exclude_sheet,
     file_appeal,
+    incomplete_reason,
     publish,
     record_interview,
     resolve_appeal,
@@ -50,6 +67,9 @@ from kaohe.web.appraisal.services.workflow import (
 )
 
 __all__ = [
+    "BULK_STEPS", "DEADLINE_STEPS", "BulkPlan", "CyclePlan", "bulk_plan", "OverdueItem", "default_deadlines",
+    "exclude_sheet", "incomplete_reason",
+    "next_label", "overdue_steps", "period_bounds", "plan_cycle",
     "GradeDistribution", "GradeRow", "ManualItem", "PeerFeedback", "RecordsPage", "kpi_records", "acknowledge_result", "acknowledge_targets",
     "approve", "assign_re_reviewer", "calibrate", "close_sheet", "competency_gaps", "competency_ratings",
     "compute_cycle_kpis", "confirm_interview", "confirm_upload", "current_computation", "cycle_progress",

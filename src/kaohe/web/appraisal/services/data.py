@@ -361,3 +361,260 @@ def kpi_provenance(kpi_value: KpiValue) -> dict[str, Any]:
             "uploads": uploads, "superseded": comp.superseded_by_id is not None,
             "kpi": kpi_value.kpi, "params": kpi_value.params_key, "scope": kpi_value.scope,
             "value": kpi_value.value, "sample_size": kpi_value.sample_size}
+
+
+def readiness(cycle: Cycle, actor: Any) -> dict[str, Any]:
+    """Before "compute KPIs": which tables the cycle's KPIs read, which are loaded for it, and which
+    scheme indicators still lack data in the current computation."""
+    from kaohe.metrics.catalog.registry import KpiError, get_kpi
+
+    require(actor, "compute_kpis", cycle)
+    needed: dict[str, list[str]] = {}
+    for (kpi, _pkey), _entry in _requested_specs(cycle).items():
+        try:
+            inputs = get_kpi(kpi).inputs
+        except KpiError:
+            continue
+        for table in inputs:
+            if table != "org":
+                needed.setdefault(table, []).append(kpi)
+    loaded: dict[str, int] = {}
+    for table, rows in UploadBatch.objects.filter(cycle=cycle, status=UploadBatch.Status.LOADED).values_list(
+            "table", "rows_loaded"):
+        loaded[table] = loaded.get(table, 0) + int(rows or 0)
+    tables = [{"table": t, "kpis": sorted(set(k)), "rows": loaded.get(t), "loaded": t in loaded}
+              for t, k in sorted(needed.items())]
+    comp = current_computation(cycle)
+    lacking: list[dict[str, Any]] = []
+    if comp is not None:
+        have = set(KpiValue.objects.filter(computation=comp, value__isnull=False).values_list("kpi", flat=True))
+        for (kpi, _pkey), _entry in _requested_specs(cycle).items():
+            if kpi not in have:
+                lacking.append({"kpi": kpi})
+    return {"tables": tables, "computation": comp, "lacking": lacking,
+            "ready": all(t["loaded"] for t in tables)}
+
+
+# --- uploads with a column mapping, checked and loaded as background jobs --------------------------
+
+
+def file_headers(path: Path) -> list[str]:
+    """The header row of an uploaded file, as the file writes it."""
+    from kaohe.metrics.ingest.readers import SourceError, SourceOptions, read_header, resolve_encoding
+
+    opts = SourceOptions(delimiter="\t" if path.suffix.lower() in (".tsv", ".tab") else ",")
+    try:
+        return [str(h).strip() for h in read_header(path, opts, resolve_encoding(path, opts))]
+    except SourceError as exc:
+        report = ValidationReport()
+        report.add("file", f"无法读取文件：{exc}", f"The file could not be read: {exc}")
+        raise InvalidInput(report) from None
+
+
+def count_rows(path: Path) -> int:
+    """About how many data rows the file has (for the progress bar)."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True)
+        try:
+            return max(0, (wb.worksheets[0].max_row or 1) - 1)
+        finally:
+            wb.close()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    with open(path, "rb") as fh:
+        return max(0, sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) - 1)
+
+
+def guess_columns(table: str, headers: list[str], titles: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """A first guess of the mapping: a header equal to the column's name or to its Chinese or English title."""
+    from kaohe.metrics.events import get_table
+
+    def norm(text: str) -> str:
+        return "".join(ch for ch in text.lower() if ch.isalnum())
+
+    by_norm = {norm(h): h for h in headers}
+    guess = {}
+    for col in get_table(table).names:
+        names = [col, *titles.get(col, ())]
+        hit = next((by_norm[norm(n)] for n in names if n and norm(n) in by_norm), "")
+        guess[col] = hit
+    return guess
+
+
+def needs_mapping(table: str, headers: list[str]) -> bool:
+    """True unless the file already names every required column the canonical way."""
+    from kaohe.metrics.events import get_table
+
+    return not set(get_table(table).required) <= set(headers)
+
+
+def save_column_mapping(company: Any, actor: Any, *, table: str, source: str, headers: list[str],
+                        columns: Mapping[str, str]) -> Any:
+    """Keep how this source's headers map onto the table; every required column must be mapped."""
+    from kaohe.metrics.events import get_table
+    from kaohe.web.appraisal.models import ColumnMapping
+
+    schema = get_table(table)
+    report = ValidationReport()
+    if not source.strip():
+        report.add("source", "请为数据来源命名，下次上传同一来源的文件时会沿用此对应关系",
+                   "Name the source; the next file from it reuses this mapping")
+    for col in schema.columns:
+        chosen = columns.get(col.name, "")
+        if chosen and chosen not in headers:
+            report.add(f"col_{col.name}", f"文件中没有列“{chosen}”", f"The file has no column “{chosen}”", value=chosen)
+        elif col.required and not chosen:
+            report.add(f"col_{col.name}", "必填字段，请选择文件中对应的列", "Required: choose the file's column for it")
+    if not report.ok:
+        raise InvalidInput(report)
+    clean = {c: columns.get(c, "") for c in schema.names}
+    with transaction.atomic():
+        existing = ColumnMapping.objects.filter(company=company, table=table, source=source.strip()).first()
+        before = None if existing is None else existing.columns
+        mapping, _ = ColumnMapping.objects.update_or_create(
+            company=company, table=table, source=source.strip(),
+            defaults={"headers": headers, "columns": clean, "created_by": actor})
+        record(actor, "upload.mapping", mapping, before=before, after={"table": table, "source": source.strip(),
+                                                                       "columns": clean}, company_id=company.pk)
+    return mapping
+
+
+def receive_upload(cycle: Cycle, actor: Any, *, path: Path, file_name: str, table: str, source: str = "") -> Any:
+    """Keep an uploaded file and create its batch, waiting for a mapping or a check (nothing is read yet)."""
+    from kaohe.web.appraisal.models import ColumnMapping
+
+    require(actor, "upload_records", cycle)
+    company = cycle.company
+    uploads = Path(settings.KAOHE_UPLOADS_DIR) / company.code
+    uploads.mkdir(parents=True, exist_ok=True)
+    digest = _sha256(Path(path))
+    kept = uploads / f"{digest[:16]}-{Path(file_name).name}"
+    if not kept.exists():
+        shutil.copyfile(path, kept)
+    try:
+        headers = file_headers(kept)
+    except InvalidInput as error:
+        # a file the readers cannot open at all is reported like any bad file; nothing is loaded
+        problem = error.report.problems[0]
+        batch = UploadBatch.objects.create(
+            cycle=cycle, table=table, timezone=company.time_zone, file_name=Path(file_name).name,
+            stored_path=str(kept), sha256=digest, status=UploadBatch.Status.REJECTED, uploaded_by=actor,
+            report={"errors_total": 1, "rows_read": 0, "source": source.strip(), "headers": [],
+                    "errors": [{"row": None, "column": None, "reason": problem.message_en,
+                                "message_zh": problem.message_zh, "message_en": problem.message_en}]})
+        record(actor, "upload.validate", batch, after={"file": batch.file_name, "table": table, "ok": False},
+               company_id=company.pk)
+        return batch
+    saved = ColumnMapping.objects.filter(company=company, table=table, source=source.strip()).first() \
+        if source.strip() else None
+    if saved is not None and not {v for v in saved.columns.values() if v} <= set(headers):
+        saved = None  # the source changed its export: map again
+    batch = UploadBatch.objects.create(
+        cycle=cycle, table=table, timezone=company.time_zone, file_name=Path(file_name).name, stored_path=str(kept),
+        sha256=digest, status=UploadBatch.Status.CHECKING, uploaded_by=actor, column_mapping=saved,
+        report={"headers": headers, "source": source.strip()})
+    record(actor, "upload.receive", batch, after={"file": batch.file_name, "table": table, "source": source.strip(),
+                                                  "mapping": saved.pk if saved else None}, company_id=company.pk)
+    return batch
+
+
+def _mapping_for(batch: UploadBatch) -> Any:
+    if batch.column_mapping_id is not None:
+        return batch.column_mapping.as_mapping()
+    return batch.mapping or None
+
+
+def check_upload(batch: UploadBatch, actor: Any, job: Any = None) -> UploadBatch:
+    """Validate a received file into a scratch store: the report lists every bad row; nothing is loaded."""
+    from kaohe.metrics.ingest import import_file
+    from kaohe.metrics.store import Store
+    from kaohe.web.appraisal import jobs
+
+    require(actor, "upload_records", batch.cycle)
+    company = batch.cycle.company
+    kept = Path(batch.stored_path)
+    progress = jobs.progress_of(job, count_rows(kept)) if job is not None else None
+    mapping = _mapping_for(batch)
+    with tempfile.TemporaryDirectory(prefix="kaohe-validate-") as scratch:
+        store = Store(scratch)
+        write_org(store, company)
+        report = import_file(kept, store, table=None if mapping else batch.table, mapping=mapping,
+                             timezone=batch.timezone or company.time_zone, progress=progress)
+    extra = {k: v for k, v in (batch.report or {}).items() if k in ("headers", "source")}
+    UploadBatch.objects.filter(pk=batch.pk).update(
+        status=UploadBatch.Status.VALIDATED if report.ok else UploadBatch.Status.REJECTED,
+        rows_read=report.rows_read, report={**report.to_dict(), **extra})
+    batch.refresh_from_db()
+    record(actor, "upload.validate", batch, after={"file": batch.file_name, "table": batch.table, "ok": report.ok,
+                                                   "rows": report.rows_read, "errors": report.errors_total},
+           company_id=company.pk)
+    return batch
+
+
+def load_upload(batch: UploadBatch, actor: Any, job: Any = None) -> UploadBatch:
+    """Load a checked file into the company's event store (what `confirm_upload` does, with progress)."""
+    from kaohe.metrics.ingest import import_file
+    from kaohe.web.appraisal import jobs
+
+    cycle = batch.cycle
+    require(actor, "upload_records", cycle)
+    progress = jobs.progress_of(job, count_rows(Path(batch.stored_path))) if job is not None else None
+    with store_lock(store_dir(cycle.company)):
+        batch = UploadBatch.objects.get(pk=batch.pk)
+        if batch.status == UploadBatch.Status.LOADED:
+            return batch
+        store = _store(cycle.company)
+        write_org(store, cycle.company)
+        mapping = _mapping_for(batch)
+        report = import_file(batch.stored_path, store, table=None if mapping else batch.table, mapping=mapping,
+                             timezone=batch.timezone or cycle.company.time_zone, progress=progress)
+        extra = {k: v for k, v in (batch.report or {}).items() if k in ("headers", "source")}
+        if not report.ok:
+            UploadBatch.objects.filter(pk=batch.pk).update(status=UploadBatch.Status.REJECTED,
+                                                           report={**report.to_dict(), **extra})
+            batch.refresh_from_db()
+            return batch
+        with transaction.atomic():
+            UploadBatch.objects.filter(pk=batch.pk).update(
+                status=UploadBatch.Status.LOADED, rows_loaded=report.rows_loaded,
+                batch_id=report.batch_id or report.already_imported_batch or "", loaded_at=timezone.now(),
+                report={**report.to_dict(), **extra})
+            batch.refresh_from_db()
+            record(actor, "upload.load", batch, after={"batch_id": batch.batch_id, "rows_loaded": batch.rows_loaded},
+                   company_id=cycle.company_id)
+    return batch
+
+
+def start_upload_job(batch: UploadBatch, actor: Any, kind: str) -> Any:
+    """Check ("check") or load ("load") the file in the background; the page polls the job."""
+    from kaohe.web.appraisal import jobs
+    from kaohe.web.appraisal.models import Job
+
+    require(actor, "upload_records", batch.cycle)
+    if kind == "load":
+        if batch.status == UploadBatch.Status.REJECTED:
+            raise IllegalTransition("该文件校验未通过，不能导入；请修正后重新上传",
+                                    "This file failed validation and cannot be loaded; fix it and upload again")
+        if batch.status != UploadBatch.Status.VALIDATED:
+            raise IllegalTransition("该文件尚未通过校验，不能导入", "This file has not passed the check yet")
+        UploadBatch.objects.filter(pk=batch.pk).update(status=UploadBatch.Status.LOADING)
+    else:
+        UploadBatch.objects.filter(pk=batch.pk).update(status=UploadBatch.Status.CHECKING)
+    job = Job.objects.create(kind=f"upload.{kind}", company=batch.cycle.company, upload=batch, created_by=actor)
+    work = load_upload if kind == "load" else check_upload
+
+    def run(j: Any) -> None:
+        try:
+            work(UploadBatch.objects.get(pk=batch.pk), actor, j)
+        except Exception:
+            # the file stays where it was: checked files can be loaded again, unread ones are rejected
+            UploadBatch.objects.filter(pk=batch.pk).update(
+                status=UploadBatch.Status.VALIDATED if kind == "load" else UploadBatch.Status.REJECTED)
+            raise
+
+    return jobs.start(job, run)

@@ -21,6 +21,9 @@ from kaohe.web.permissions import can, require, visible_sheets
 
 SINGLE_RATER_ROLES = {"self", "supervisor", "reviewer"}  # one rating each, by whoever holds the relation
 
+ROLE_NAMES = [("self", ("本人", "the employee")), ("supervisor", ("考核人", "the supervisor")),
+              ("reviewer", ("审核人", "the reviewer")), ("peer", ("同事（360）", "colleagues (360)")),
+              ("customer", ("内部客户", "internal customers")), ("qa", ("质检员", "QA officers"))]
 
 @dataclass(frozen=True)
 class ManualItem:
@@ -58,6 +61,17 @@ def request_ratings(sheet: Sheet, actor: Any, *, role: str, raters: list[Any] | 
     require(actor, "request_ratings", sheet)
     items = [i for i in manual_items(sheet) if role in i.roles and (indicators is None or i.indicator in indicators)]
     deadline = deadline or sheet.cycle.rating_deadline
+    if not items or (role not in SINGLE_RATER_ROLES and not raters):
+        # a request that would create nothing is refused with the reason, never reported as done
+        report = ValidationReport()
+        if not items:
+            label_zh = dict(ROLE_NAMES).get(role, (role, role))[0]
+            label_en = dict(ROLE_NAMES).get(role, (role, role))[1]
+            report.add("role", f"该考核表的方案中没有由{label_zh}评分的指标，无需邀请",
+                       f"The sheet's scheme has no item rated by {label_en}; there is nobody to ask", value=role)
+        else:
+            report.add("raters", "请至少选择一位评价人", "Choose at least one rater")
+        raise InvalidInput(report)
     made = []
     with transaction.atomic():
         for item in items:
@@ -173,3 +187,81 @@ def peer_feedback(sheet: Sheet, viewer: Any) -> PeerFeedback:
     average = (sum((r.score for r in ratings), Decimal(0)) / len(ratings)).quantize(q)
     return PeerFeedback(True, raters, minimum, average, per_indicator, f"来自 {raters} 位评价人的汇总",
                         f"Aggregate of {raters} raters")
+
+
+# sheet state → (deadline key in Cycle.deadlines, step zh, step en, who owes it)
+PENDING_STEPS: dict[str, tuple[str, str, str, str]] = {
+    "draft": ("acknowledge_targets", "下达目标责任书", "Issue the targets", "supervisor"),
+    "targets_set": ("acknowledge_targets", "确认目标责任书", "Acknowledge the targets", "employee"),
+    "targets_acknowledged": ("self_review", "开始自评", "Start the self-review", "hr"),
+    "self_review": ("self_review", "自评", "Self-review", "employee"),
+    "supervisor_review": ("supervisor_review", "考核人评分", "Supervisor rating", "supervisor"),
+    "reviewer_approval": ("reviewer_approval", "审核", "Reviewer approval", "reviewer"),
+    "calibration": ("calibration", "校准并发布", "Calibrate and publish", "hr"),
+    "published": ("interview", "绩效面谈", "Feedback interview", "supervisor"),
+    "interviewed": ("acknowledge_result", "确认考核结果", "Acknowledge the result", "employee"),
+}
+RATING_STEP_NAMES = {"peer": ("360 评价", "360 rating"), "customer": ("内部客户评价", "Internal customer rating"),
+                     "qa": ("质检评分", "QA score"), "self": ("自评", "Self-rating"),
+                     "supervisor": ("考核人评分", "Supervisor rating"), "reviewer": ("审核人评分", "Reviewer rating")}
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    sheet: Sheet
+    step_zh: str
+    step_en: str
+    owner: str  # a name, or "(anonymous)" for 360 raters
+    deadline: dt.date
+    days_late: int
+    indicator: str = ""
+
+
+def _deadline_of(sheet: Sheet, key: str) -> dt.date | None:
+    cycle = sheet.cycle
+    raw = (cycle.deadlines or {}).get(key)
+    if raw:
+        return dt.date.fromisoformat(raw)
+    if key in ("self_review", "supervisor_review", "reviewer_approval") and cycle.rating_deadline:
+        return timezone.localtime(cycle.rating_deadline).date()
+    return None
+
+
+def _owner(sheet: Sheet, who: str) -> str:
+    emp = sheet.employee
+    if who == "employee":
+        return emp.name
+    if who == "supervisor":
+        return emp.manager.name if emp.manager else "—"
+    if who == "reviewer":
+        boss = emp.manager.manager if emp.manager else None
+        return boss.name if boss else "—"
+    return "HR"
+
+
+def overdue_steps(user: Any, *, cycle: Any = None, now: dt.datetime | None = None) -> list[OverdueItem]:
+    """Every pending step past its last day on the sheets the user oversees (or owes), oldest first.
+
+    Sheet steps (targets, self, supervisor, reviewer, calibration, interview, acknowledgement) use the
+    cycle's deadlines; 360, customer and QA requests use their own deadline.
+    """
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    sheets = visible_sheets(user, cycle).select_related(
+        "employee__manager__manager", "cycle") if cycle is not None else visible_sheets(user).select_related(
+        "employee__manager__manager", "cycle")
+    items: list[OverdueItem] = []
+    for sheet in sheets.filter(state__in=list(PENDING_STEPS), excluded_at__isnull=True):
+        key, zh, en, who = PENDING_STEPS[sheet.state]
+        deadline = _deadline_of(sheet, key)
+        if deadline is not None and today > deadline:
+            items.append(OverdueItem(sheet, zh, en, _owner(sheet, who), deadline, (today - deadline).days))
+    for r in overdue_ratings(user, now=now).filter(role__in=["peer", "customer", "qa"]):
+        if cycle is not None and r.sheet.cycle_id != cycle.pk:
+            continue
+        zh, en = RATING_STEP_NAMES[r.role]
+        owner = "（匿名）/(anonymous)" if r.role in ("peer", "customer") else (
+            r.rater.get_full_name() or r.rater.get_username() if r.rater else "—")
+        day = timezone.localtime(r.deadline).date()
+        items.append(OverdueItem(r.sheet, zh, en, owner, day, max((today - day).days, 1), r.indicator))
+    return sorted(items, key=lambda i: (-i.days_late, i.sheet.employee.code))

@@ -85,7 +85,42 @@ def approve(sheet: Sheet, actor: Any, *, expected_version: int | None = None) ->
     require(actor, "approve", sheet)
     with transaction.atomic():
         sheet = score_sheet(sheet, actor, expected_version=expected_version)
+        refuse_incomplete(sheet, "approve")
         return transition(sheet, "approve", actor)
+
+
+def incomplete_reason(sheet: Sheet) -> tuple[str, str] | None:
+    """Why a sheet cannot be approved or published yet (zh, en), or None when it can."""
+    score = sheet.current_score
+    if score is None:
+        return "尚未评分", "not scored yet"
+    if score.total is None or not score.grade:
+        return "没有总分或等级", "no total or grade"
+    if not score.complete:
+        return "有指标缺少数据或评分", "some items lack data or ratings"
+    return None
+
+
+def refuse_incomplete(sheet: Sheet, step: str) -> None:
+    why = incomplete_reason(sheet)
+    if why is not None:
+        verb_zh, verb_en = ("审核通过", "approved") if step == "approve" else ("发布", "published")
+        raise IllegalTransition(f"考核表不完整（{why[0]}），不能{verb_zh}；请补齐，或由绩效管理员注明理由后排除",
+                                f"The sheet is incomplete ({why[1]}) and cannot be {verb_en}; complete it, "
+                                f"or HR excludes it with a reason")
+
+
+def exclude_sheet(sheet: Sheet, actor: Any, reason: str) -> Sheet:
+    """HR leaves an incomplete sheet out of this cycle's publishing, with a reason (audited)."""
+    require(actor, "exclude", sheet)
+    if len(reason.strip()) < 2:
+        report = ValidationReport()
+        report.add("reason", "排除考核表必须填写理由", "Excluding a sheet needs a reason")
+        raise InvalidInput(report)
+    with transaction.atomic():
+        sheet = save_sheet(sheet, None, excluded_reason=reason.strip(), excluded_at=timezone.now())
+        audit_sheet(actor, "sheet.exclude", sheet, after={"state": sheet.state}, reason=reason.strip())
+    return sheet
 
 
 def return_to_supervisor(sheet: Sheet, actor: Any, reason: str, *, expected_version: int | None = None) -> Sheet:
@@ -96,7 +131,25 @@ def return_to_supervisor(sheet: Sheet, actor: Any, reason: str, *, expected_vers
 def publish(sheet: Sheet, actor: Any, *, expected_version: int | None = None) -> Sheet:
     if sheet.current_score_id is None:
         raise IllegalTransition("考核表尚未评分，不能发布", "The sheet has no score yet and cannot be published")
-    return transition(sheet, "publish", actor, expected_version=expected_version, published_at=timezone.now())
+    refuse_incomplete(sheet, "publish")
+    if sheet.excluded_at is not None:
+        raise IllegalTransition(f"该考核表已被排除：{sheet.excluded_reason}",
+                                f"This sheet was excluded: {sheet.excluded_reason}")
+    now = timezone.now()
+    return transition(sheet, "publish", actor, expected_version=expected_version, published_at=now,
+                      appeal_deadline=_appeal_window_end(sheet, now))
+
+
+def _appeal_window_end(sheet: Sheet, when: dt.datetime) -> dt.date | None:
+    """The last day to appeal, counted in working days from publication (None when the year is unknown)."""
+    from kaohe.web.appraisal.services.calendar import UnknownCalendar, add_working_days
+
+    company = sheet.cycle.company
+    day = timezone.localtime(when, timezone=_zone(company.time_zone)).date()
+    try:
+        return add_working_days(company, day, company.appeal_window_days)
+    except UnknownCalendar:
+        return None
 
 
 def record_interview(sheet: Sheet, actor: Any, *, held_on: dt.date, strengths: str, gaps: str,
@@ -151,8 +204,71 @@ def acknowledge_result(sheet: Sheet, actor: Any, *, expected_version: int | None
         return sheet
 
 
+# Evidence files an appeal accepts: extension → (content type, the file's first bytes)
+EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    ".webp": ("image/webp", (b"RIFF",)),
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+}
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+EVIDENCE_MAX_FILES = 5
+
+
+def check_evidence_files(files: list[Any], report: ValidationReport) -> list[tuple[Any, str, bytes]]:
+    """Each uploaded file checked by extension, first bytes and size; (file, content type, bytes) back."""
+    from pathlib import Path
+
+    checked = []
+    if len(files) > EVIDENCE_MAX_FILES:
+        report.add("files", f"最多上传 {EVIDENCE_MAX_FILES} 个文件", f"Attach at most {EVIDENCE_MAX_FILES} files")
+    for i, upload in enumerate(files[:EVIDENCE_MAX_FILES], start=1):
+        name = Path(str(upload.name)).name
+        kind = EVIDENCE_TYPES.get(Path(name).suffix.lower())
+        if kind is None:
+            report.add("files", f"{name}：只接受图片（PNG、JPG、GIF、WebP）、PDF 或 Excel（xlsx）文件",
+                       f"{name}: only images (PNG, JPG, GIF, WebP), PDF or Excel (xlsx) files are accepted",
+                       row=i, value=name)
+            continue
+        if upload.size > EVIDENCE_MAX_BYTES:
+            report.add("files", f"{name}：文件超过 5 MB", f"{name}: the file is larger than 5 MB", row=i, value=name)
+            continue
+        data = b"".join(upload.chunks()) if hasattr(upload, "chunks") else upload.read()
+        if not data.startswith(kind[1]):
+            report.add("files", f"{name}：文件内容与扩展名不符", f"{name}: the content does not match the extension",
+                       row=i, value=name)
+            continue
+        checked.append((upload, kind[0], data))
+    return checked
+
+
+def _store_evidence(appeal: Appeal, checked: list[tuple[Any, str, bytes]]) -> list[dict[str, Any]]:
+    import hashlib
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from kaohe.web.appraisal.models import AppealFile
+
+    folder = Path(settings.KAOHE_UPLOADS_DIR) / appeal.sheet.cycle.company.code / "appeals" / str(appeal.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = []
+    for upload, content_type, data in checked:
+        digest = hashlib.sha256(data).hexdigest()
+        name = Path(str(upload.name)).name
+        path = folder / f"{digest[:16]}{Path(name).suffix.lower()}"
+        path.write_bytes(data)
+        f = AppealFile.objects.create(appeal=appeal, name=name, content_type=content_type, size=len(data),
+                                      sha256=digest, stored_path=str(path))
+        stored.append({"file": f.pk, "name": name, "sha256": digest, "size": len(data)})
+    return stored
+
+
 def file_appeal(sheet: Sheet, actor: Any, reason: str, evidence: list[dict[str, Any]] | None = None, *,
-                expected_version: int | None = None) -> Appeal:
+                expected_version: int | None = None, files: list[Any] | None = None) -> Appeal:
     """The employee appeals within the window, with a reason and evidence.
 
     Evidence items: ``{"kind": "text", "note": str}`` or ``{"kind": "kpi", "kpi_value_id": int, "note": str}``
@@ -184,12 +300,16 @@ def file_appeal(sheet: Sheet, actor: Any, reason: str, evidence: list[dict[str, 
             cleaned.append({"kind": "text", "note": str(item["note"])})
         else:
             report.add(f"evidence[{i}]", "证据须为文字说明或 KPI 数据", "Evidence is a note or a KPI value", row=i)
+    checked = check_evidence_files(list(files or []), report)
     if not report.ok:
         raise InvalidInput(report)
     with transaction.atomic():
         transition(sheet, "appeal", actor, reason=reason, expected_version=expected_version)
         appeal = Appeal.objects.create(sheet=sheet, reason=reason, evidence=cleaned, filed_by=actor,
                                        filed_at=timezone.now(), score_before=sheet.current_score)
+        if checked:
+            stored = _store_evidence(appeal, checked)
+            audit_sheet(actor, "appeal.files", sheet, after={"appeal": appeal.pk, "files": stored})
     return appeal
 
 
