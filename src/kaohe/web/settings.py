@@ -333,7 +333,7 @@ LOGGING = {
 # ==== end of hardening ====
 
 # Notifications (kaohe.web.notify, issue 17; docs/notifications.md): in-app, email, DingTalk/Feishu/WeCom robots.
-# | KAOHE_BASE_URL | http://127.0.0.1:8000 | Kaohe's absolute address, for the links in emails and chat messages |
+# | KAOHE_BASE_URL | first of KAOHE_CSRF_TRUSTED_ORIGINS, else http://127.0.0.1:8000 | Kaohe's absolute address, for the links in emails and chat messages |
 # | KAOHE_NOTIFY_KEY | (derived from the secret key when debug) | key that encrypts robot webhook addresses and signing secrets |
 # | KAOHE_NOTIFY_ALLOWED_HOSTS | the three vendors' API hosts | comma-separated hosts robot webhooks may point at |
 # | KAOHE_NOTIFY_MAX_ATTEMPTS | 6 | tries per message before it is shown to HR as failed |
@@ -343,7 +343,7 @@ LOGGING = {
 # | KAOHE_NOTIFY_DIGEST_HOUR | 8 | hour (company time) from which the daily digests and appeal-window reminders go out |
 if _has_module("kaohe.web.notify.apps") and "kaohe.web.notify" not in INSTALLED_APPS:
     INSTALLED_APPS.append("kaohe.web.notify")
-KAOHE_BASE_URL = env_str("KAOHE_BASE_URL", "http://127.0.0.1:8000")
+KAOHE_BASE_URL = env_str("KAOHE_BASE_URL", (CSRF_TRUSTED_ORIGINS or ["http://127.0.0.1:8000"])[0])
 KAOHE_NOTIFY_KEY = env_str("KAOHE_NOTIFY_KEY", "")
 KAOHE_NOTIFY_ALLOWED_HOSTS = env_list(
     "KAOHE_NOTIFY_ALLOWED_HOSTS", "oapi.dingtalk.com,open.feishu.cn,open.larksuite.com,qyapi.weixin.qq.com")

@@ -13,13 +13,25 @@ def _production() -> bool:
     return bool(getattr(settings, "PRODUCTION", not settings.DEBUG))
 
 
+def _stored_secrets() -> bool:
+    """Robots whose address is stored encrypted (robots read from the environment need no key)."""
+    from django.db import DatabaseError
+
+    from .models import RobotChannel
+
+    try:
+        return RobotChannel.objects.exclude(webhook_encrypted="").exists()
+    except DatabaseError:  # not migrated yet
+        return False
+
+
 @checks.register("kaohe")
 def check_notify_settings(app_configs, **kwargs):  # type: ignore[no-untyped-def]
     found = []
-    if _production() and not getattr(settings, "KAOHE_NOTIFY_KEY", ""):
+    if _production() and not getattr(settings, "KAOHE_NOTIFY_KEY", "") and _stored_secrets():
         found.append(checks.Warning(
-            "未设置 KAOHE_NOTIFY_KEY：无法保存机器人的 Webhook 地址和签名密钥 / KAOHE_NOTIFY_KEY is not set: "
-            "robot webhook addresses and signing secrets cannot be stored",
+            "未设置 KAOHE_NOTIFY_KEY：已保存的机器人 Webhook 地址和签名密钥无法解密 / KAOHE_NOTIFY_KEY is not set: "
+            "the stored robot webhook addresses and signing secrets cannot be decrypted",
             hint="Set KAOHE_NOTIFY_KEY to a long random value kept outside the database (or give the robots' "
                  "addresses as environment variables) / 设置 KAOHE_NOTIFY_KEY（或用环境变量提供机器人地址）",
             id="KAOHE-N001"))
