@@ -176,3 +176,11 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         target = self.team or self.department or self.company
         return f"{self.user} {self.role} @ {self.scope}:{target}"
+
+
+class LoginState(models.Model):
+    """What Kaohe keeps about a login besides Django's user: a password HR set (a new login or a
+    reset) must be changed by its owner at the next login."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kaohe_login")
+    must_change_password = models.BooleanField(default=False)

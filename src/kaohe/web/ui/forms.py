@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,12 +24,22 @@ class DateInput(forms.DateInput):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action"), required=False, max_length=64)
+    # actions and object kinds chosen by name (kaohe.web.ui.audit_labels); the stored codes stay out of sight
+    action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.CharField(label=_("Who"), required=False, max_length=200)
-    object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .audit_labels import ACTIONS, OBJECTS
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All")), *sorted(((k, str(v)) for k, v in ACTIONS.items()),
+                                                                   key=lambda kv: kv[1])]
+        self.fields["object_type"].choices = [("", _("All")), *sorted(((k, str(v)) for k, v in OBJECTS.items()),
+                                                                        key=lambda kv: kv[1])]
 
     def clean(self) -> dict:
         data = super().clean()

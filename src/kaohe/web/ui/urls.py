@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from .views import account, appeals, audit, competency, cycles, employees, ratings, sheets, team, uploads
+from .views import setup_org, setup_people
 
 app_name = "ui"
 
@@ -40,17 +41,35 @@ urlpatterns = [
     path("hr/employees/import/", employees.import_employees, name="import_employees"),
     path("hr/employees/template.xlsx", employees.employee_template, name="employee_template"),
     path("cycles/", cycles.cycle_list, name="cycle_list"),
-    path("cycles/<int:pk>/", cycles.cycle_progress, name="cycle_progress"),
     path("cycles/new/", cycles.open_cycle, name="open_cycle"),
+    path("cycles/<int:pk>/", cycles.cycle_progress, name="cycle_progress"),
     path("cycles/<int:pk>/compute/", cycles.compute_kpis, name="compute_kpis"),
     path("cycles/<int:pk>/step/<slug:name>/", cycles.cycle_bulk_step, name="cycle_bulk_step"),
     path("cycles/<int:pk>/calibration/", cycles.calibration_board, name="calibration_board"),
     path("sheets/<int:pk>/calibrate/", cycles.calibrate_sheet, name="calibrate_sheet"),
     path("cycles/<int:pk>/upload/", uploads.upload, name="upload"),
     path("uploads/<int:pk>/", uploads.upload_report, name="upload_report"),
-    # appeals and audit
     path("uploads/<int:pk>/mapping/", uploads.upload_mapping, name="upload_mapping"),
     path("uploads/<int:pk>/job/", uploads.upload_job, name="upload_job"),
+    # HR setup (shell): org tree, employees, logins, roles, company settings
+    path("hr/setup/", setup_org.setup_home, name="setup_home"),
+    path("hr/setup/org/", setup_org.org_tree, name="setup_org"),
+    path("hr/setup/org/departments/new/", setup_org.department_form, name="setup_department_add"),
+    path("hr/setup/org/departments/<int:pk>/", setup_org.department_form, name="setup_department"),
+    path("hr/setup/org/teams/new/", setup_org.team_form, name="setup_team_add"),
+    path("hr/setup/org/teams/<int:pk>/", setup_org.team_form, name="setup_team"),
+    path("hr/setup/company/", setup_org.company_settings, name="setup_company"),
+    path("hr/setup/employees/", setup_people.employee_directory, name="setup_employees"),
+    path("hr/setup/employees/new/", setup_people.employee_add, name="setup_employee_add"),
+    path("hr/setup/employees/<int:pk>/", setup_people.employee_detail, name="setup_employee"),
+    path("hr/setup/employees/<int:pk>/edit/", setup_people.employee_edit, name="setup_employee_edit"),
+    path("hr/setup/employees/<int:pk>/move/", setup_people.employee_move, name="setup_employee_move"),
+    path("hr/setup/employees/<int:pk>/leave/", setup_people.employee_leave, name="setup_employee_leave"),
+    path("hr/setup/employees/<int:pk>/login/", setup_people.employee_login, name="setup_employee_login"),
+    path("hr/setup/roles/", setup_people.roles, name="setup_roles"),
+    path("hr/setup/roles/<int:pk>/revoke/", setup_people.revoke_role, name="setup_role_revoke"),
+    path("account/password/", setup_people.change_password, name="change_password"),
+    # appeals and audit
     path("appeals/", appeals.appeal_list, name="appeal_list"),
     path("appeals/<int:pk>/", appeals.appeal_detail, name="appeal"),
     path("audit/", audit.audit_trail, name="audit_trail"),

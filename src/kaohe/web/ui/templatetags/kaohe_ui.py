@@ -5,45 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
-from .. import formtokens
-from ..roles import roles_of
+from .. import formatting, formtokens, nav
 
 register = template.Library()
-
-# (url name, label, roles that see it); "employee" means any user who is an employee.
-NAV = [
-    ("ui:my_appraisal", _("My appraisal"), {"employee"}),
-    ("ui:my_team", _("My team"), {"supervisor"}),
-    ("ui:review_queue", _("Approvals"), {"reviewer"}),
-    ("ui:rating_requests", _("Ratings to give"), {"employee", "qa"}),
-    ("ui:hr_home", _("HR"), {"hr"}),
-    ("ui:cycle_list", _("Cycle progress"), {"hr", "director"}),
-    ("ui:appeal_list", _("Appeals"), {"employee", "hr", "supervisor", "reviewer"}),
-    ("ui:competency_list", _("Competencies"), {"employee", "supervisor"}),
-    ("ui:audit_trail", _("Audit trail"), {"auditor", "hr"}),
-    ("reports:home", _("Dashboards"), {"director", "hr"}),
-]
 
 
 @register.inclusion_tag("ui/_nav.html", takes_context=True)
 def ui_nav(context: template.Context) -> dict:
+    """The top bar's menu for this user (kaohe.web.ui.nav holds the entries)."""
     request = context["request"]
-    roles = roles_of(request.user)
-    items = []
-    for name, label, who in NAV:
-        if not roles & who:
-            continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:  # an area not installed (e.g. reports) simply has no entry
-            continue
-        items.append({"url": url, "label": label, "current": request.path.startswith(url) and url != "/"})
-    return {"items": items}
+    return {"items": nav.menu(request.user, request.path)}
 
 
 @register.simple_tag(takes_context=True)
@@ -90,3 +64,110 @@ def person(user: object) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+
+
+# --- numbers, units and labels (kaohe.web.ui.formatting) ----------------------------------
+
+
+@register.filter
+def num(value: object, places: int = 2) -> str:
+    """{{ x|num }} → at most 2 decimals, trailing zeros dropped, thousands grouped; "—" for none."""
+    return formatting.number(value, int(places))
+
+
+@register.filter
+def unit(value: object, unit_name: str = "") -> str:
+    """{{ x|unit:"%" }} 95.46% · {{ x|unit:"s" }} 35 秒 / 35 s · {{ x|unit:indicator.unit }}."""
+    return formatting.with_unit(value, unit_name)
+
+
+@register.filter
+def pct(value: object) -> str:
+    """A value already in percent: {{ 95.456|pct }} → 95.46%."""
+    return formatting.percent(value)
+
+
+@register.filter
+def ratio_pct(value: object) -> str:
+    """A ratio: {{ 0.9546|ratio_pct }} → 95.46%."""
+    return formatting.ratio_percent(value)
+
+
+@register.filter
+def secs(value: object) -> str:
+    """{{ 35.2|secs }} → 35 秒 / 35 s."""
+    return formatting.seconds(value)
+
+
+@register.filter
+def lang_label(value: object) -> str:
+    """{{ ra.get_role_display|lang_label }}: "绩效管理员 HR" → 绩效管理员 (zh) / HR (en)."""
+    return formatting.lang_label(value)
+
+
+@register.filter
+def text_of(obj: object, field: str = "name") -> str:
+    """{{ position|text_of:"name" }} → name_en / name_zh by the page's language."""
+    return formatting.text_of(obj, field)
+
+
+@register.filter
+def scheme_label(snapshot: object) -> str:
+    """{{ sheet.scheme|scheme_label }} → "座席员月度考核方案 · 第 1 版" / "Agent monthly scheme · version 1"."""
+    return formatting.scheme_label(snapshot)
+
+
+@register.filter
+def bs(field: object) -> str:
+    """{{ field|bs }}: the widget with Bootstrap's class (form-control, form-select, form-check-input)."""
+    from django import forms
+
+    widget = field.field.widget  # type: ignore[attr-defined]
+    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        css = ""
+    elif isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+        css = "form-select"
+    else:
+        css = "form-control"
+    existing = widget.attrs.get("class", "")
+    classes = " ".join(c for c in (existing, css, "is-invalid" if field.errors else "") if c)  # type: ignore[attr-defined]
+    return field.as_widget(attrs={"class": classes} if classes else None)  # type: ignore[attr-defined]
+
+
+@register.filter
+def is_checkbox(field: object) -> bool:
+    from django import forms
+
+    return isinstance(field.field.widget, forms.CheckboxInput)  # type: ignore[attr-defined]
+
+
+@register.inclusion_tag("ui/_home_sections.html", takes_context=True)
+def home_sections(context: template.Context, *roles: str) -> dict:
+    """{% home_sections "hr" %}: the to-do cards of those roles (all the user's roles without arguments)."""
+    from .. import home
+
+    user = context["request"].user
+    return {"sections": home.sections(user, set(roles) if roles else None)}
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    from .. import audit_labels
+
+    return audit_labels.action_label(code)
+
+
+@register.filter
+def audit_object(object_type: str) -> str:
+    from .. import audit_labels
+
+    return audit_labels.object_label(object_type)
+
+
+@register.filter
+def audit_fields(data: object) -> list:
+    from .. import audit_labels
+
+    return audit_labels.described(data)
