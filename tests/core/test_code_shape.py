@@ -114,3 +114,17 @@ def test_no_import_fallbacks_remain_in_the_core() -> None:
         if "find_spec(" in text:
             offenders.append(f"{path.relative_to(SRC)}: find_spec")
     assert not offenders, offenders
+
+
+def test_the_core_reads_no_files_of_the_web_package() -> None:
+    """Results, scoring … get assets handed in (e.g. ECharts for the dashboard), never by path into web/."""
+    offenders = []
+    for path in _modules(*CORE):
+        text = path.read_text(encoding="utf-8")
+        if "web/static" in text.replace('" / "', "/") or ('"web"' in text and '"static"' in text):
+            offenders.append(str(path.relative_to(SRC)))
+    assert not offenders, offenders
+
+
+def test_test_only_helpers_live_under_tests() -> None:
+    assert not (SRC / "results" / "demo.py").exists() and not (SRC / "results" / "sample.py").exists()

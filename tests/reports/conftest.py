@@ -54,7 +54,6 @@ def _user(username: str, name: str = ""):
 def build_world() -> World:
     from django.utils import timezone
 
-    from kaohe.results.sample import sample_inputs, sample_people, sample_scheme
     from kaohe.scheme.models import CountsSource, KpiSource
     from kaohe.scoring import score_sheet
     from kaohe.web.appraisal.models import (
@@ -68,6 +67,7 @@ def build_world() -> World:
     )
     from kaohe.web.appraisal.services.scoring import to_json
     from kaohe.web.org.models import Company, Department, Employee, Position, RoleAssignment, Team
+    from tests.results.sample import sample_inputs, sample_people, sample_scheme
 
     company = Company.objects.create(code="acme", name="示例公司")
     depts = {n: Department.objects.create(company=company, code=c, name=n)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kaohe.results.demo import write_demo_outputs
+from tests.results.demo import write_demo_outputs
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from kaohe.results.sample import sample_people
+from tests.results.sample import sample_people
 
 pytestmark = pytest.mark.django_db
 TEAM_OF = {p.employee_id: p.team for p in sample_people()}

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
 
-from kaohe.results.sample import sample_people
+from tests.results.sample import sample_people
 
 pytestmark = pytest.mark.django_db
 TEAM_OF = {p.employee_id: p.team for p in sample_people()}

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
 
-from kaohe.results import write_demo_outputs
-from kaohe.results.sample import CYCLES, sample_absences, sample_people, sample_scheme
+from tests.results.demo import write_demo_outputs
+from tests.results.sample import CYCLES, sample_absences, sample_people, sample_scheme
 
 
 @pytest.fixture(scope="module")

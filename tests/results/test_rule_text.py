@@ -1,7 +1,7 @@
 from kaohe.library.describe import describe_rule as library_words
 from kaohe.results.rule_text import describe_rule
-from kaohe.results.sample import sample_scheme
 from kaohe.scheme.models import Indicator
+from tests.results.sample import sample_scheme
 
 IND = {i.id: i for c in sample_scheme().categories for i in c.indicators}
 

@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
 
 from kaohe.library.describe import describe_rule as library_words
-from kaohe.results.sample import sample_inputs, sample_people, sample_scheme
 from kaohe.results.sheet import COLUMNS, SheetHeader, build_score_sheet
 from kaohe.results.sheet_pdf import write_sheet_pdf
 from kaohe.results.sheet_xlsx import FIRST_DATA_ROW, HEADER_ROW, write_sheet_xlsx
 from kaohe.scheme.models import RaterRole
 from kaohe.scoring import score_sheet
+from tests.results.sample import sample_inputs, sample_people, sample_scheme
 
 D = Decimal
 EVIL_NAME = "=cmd|' /C calc'!A0"

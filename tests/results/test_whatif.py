@@ -2,10 +2,10 @@ from decimal import Decimal
 
 import pytest
 
-from kaohe.results.sample import sample_inputs, sample_people, sample_scheme
 from kaohe.results.whatif import distribution_what_if
 from kaohe.scheme.models import Scheme
 from kaohe.scoring import IndicatorInput, score_sheet
+from tests.results.sample import sample_inputs, sample_people, sample_scheme
 
 D = Decimal
 

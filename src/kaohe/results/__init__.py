@@ -7,8 +7,7 @@
 - sheet, sheet_xlsx, sheet_pdf: the individual score sheet in the book's layout;
 - reports, charts, dashboard, tables: report tables, ECharts options, the standalone dashboard;
 - quality: indicator-quality and rater-leniency analysis; whatif: distribution-level what-if;
-- safe: `safe_cell`, the one formula-injection guard every export uses;
-- demo: `write_demo_outputs` for `make demo`.
+- safe: `safe_cell`, the one formula-injection guard every export uses.
 """
 
 from kaohe.results.careers import CareerFlag, position_change_warnings, promotion_candidates
@@ -50,14 +49,6 @@ from kaohe.results.tables import Column, Table, csv_text, write_xlsx, xlsx_bytes
 from kaohe.results.training import CompetencyAssessment, TrainingNeed, training_needs
 from kaohe.results.whatif import DistributionWhatIf, distribution_what_if
 
-
-def write_demo_outputs(*args, **kwargs):  # type: ignore[no-untyped-def]
-    """See `kaohe.results.demo.write_demo_outputs` (imported lazily: it pulls in the sample cycle)."""
-    from kaohe.results.demo import write_demo_outputs as write
-
-    return write(*args, **kwargs)
-
-
 __all__ = [
     "CareerFlag", "Column", "CompetencyAssessment", "DistributionWhatIf", "Finding", "ImprovementPlan",
     "OverdueItem", "PayError", "PayInput", "PayLine", "PlanItem", "PolicyError", "Rating", "ResultEntry",
@@ -67,6 +58,6 @@ __all__ = [
     "load_policy", "open_plan", "overdue_items", "payroll", "payroll_table", "performance_pay", "plan_state",
     "plans_needed", "policy_from_mapping", "position_change_warnings", "position_summary", "promotion_candidates",
     "quality_report", "rater_findings", "safe_cell", "suggest_salaries", "suggest_salary", "training_needs",
-    "trend_table", "update_item", "write_demo_outputs", "write_payroll_csv", "write_payroll_xlsx", "write_xlsx",
+    "trend_table", "update_item", "write_payroll_csv", "write_payroll_xlsx", "write_xlsx",
     "xlsx_bytes",
 ]

@@ -1,8 +1,9 @@
 """A self-contained HTML dashboard: charts drawn by ECharts, each with its table below.
 
-ECharts is read from the copy vendored under `kaohe/web/static/vendor/echarts/`
-(never a CDN) and either inlined into the page or referenced by a relative path to
-a copy placed next to it. Each chart element carries its option as JSON, and one
+The caller hands in ECharts — its source, to be inlined into the page, or a relative
+path to a copy placed next to it (the web app serves the copy it vendors, never a
+CDN; `kaohe.web.assets.echarts_source()`). This module reads no files.
+Each chart element carries its option as JSON, and one
 small script draws them all and keeps the instances in `window.kaoheCharts` (the
 browser test looks there).
 """
@@ -14,12 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
-from pathlib import Path
 
 from kaohe.results.charts import Option
 from kaohe.results.tables import Table
-
-ECHARTS_PATH = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "echarts" / "echarts.min.js"
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 24px; color: #222; }
@@ -76,22 +74,21 @@ def table_html(table: Table, link_column: str | None = None, links: Sequence[str
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def echarts_source() -> str:
-    if not ECHARTS_PATH.exists():
-        raise FileNotFoundError(
-            f"ECharts is not vendored at {ECHARTS_PATH}; run scripts/vendor_assets.sh (npm registry, pinned)"
-        )
-    return ECHARTS_PATH.read_text(encoding="utf-8")
-
-
 def dashboard_html(
-    title: str, sections: Sequence[Section], subtitle: str = "", echarts_src: str | None = None
+    title: str,
+    sections: Sequence[Section],
+    subtitle: str = "",
+    echarts_src: str | None = None,
+    *,
+    echarts_js: str | None = None,
 ) -> str:
-    """`echarts_src`: a relative path to a copy of echarts.min.js; None inlines the vendored file."""
-    if echarts_src is None:
-        script = "<script>" + echarts_source().replace("</script", "<\\/script") + "</script>"
-    else:
+    """`echarts_js`: the ECharts source to inline; or `echarts_src`: a relative path to a copy of it."""
+    if echarts_js is not None and echarts_src is None:
+        script = "<script>" + echarts_js.replace("</script", "<\\/script") + "</script>"
+    elif echarts_src is not None and echarts_js is None:
         script = f'<script src="{escape(echarts_src)}"></script>'
+    else:
+        raise ValueError("give exactly one of echarts_js (inline) or echarts_src (a relative path)")
     parts = [f"<h1>{escape(title)}</h1>"]
     if subtitle:
         parts.append(f"<p>{escape(subtitle)}</p>")

@@ -37,6 +37,7 @@ from kaohe.results.pay_import import read_pay_inputs
 from kaohe.results.payroll_export import write_payroll_csv, write_payroll_xlsx
 from kaohe.results.policy import ResultsPolicy, load_policy
 from kaohe.results.tables import Column, Table, csv_text, write_xlsx
+from kaohe.web.assets import echarts_source
 
 # Performance-pay base per month by level (CNY). Demo figures: a company's real bases come
 # from its payroll system, in the pay-input file HR uploads on the results page.
@@ -255,5 +256,6 @@ def write_dashboard(company: Any, cycles: list[Any], actor: Any, out: Path, writ
     write_xlsx([s.table for s in sections], written["dashboard_xlsx"])
     subtitle = "、".join(c.name or c.label for c in cycles) + " · 已发布考核表 / published sheets"
     written["dashboard_html"] = out / "dashboard.html"
-    written["dashboard_html"].write_text(dashboard_html(f"{company.name} 考核结果看板", sections, subtitle),
+    written["dashboard_html"].write_text(dashboard_html(f"{company.name} 考核结果看板", sections, subtitle,
+                                                                        echarts_js=echarts_source()),
                                          encoding="utf-8")

@@ -6,7 +6,7 @@
   flags, improvement plans and overdue items, indicator-quality findings;
 - dashboard.html (ECharts inlined, no CDN) with dashboard.xlsx holding its tables.
 
-With no arguments it runs the sample cycle of `kaohe.results.sample` through the
+With no arguments it runs the sample cycle of `tests.results.sample` through the
 real scoring engine; callers with their own scheme, people and inputs pass them.
 """
 
@@ -36,7 +36,16 @@ from kaohe.results.reports import (
     trend_table,
 )
 from kaohe.results.salary import SalaryInput, suggest_salaries
-from kaohe.results.sample import (
+from kaohe.results.sheet import SheetHeader, build_score_sheet
+from kaohe.results.sheet_pdf import write_sheet_pdf
+from kaohe.results.sheet_xlsx import write_sheet_xlsx
+from kaohe.results.tables import Column, Table, write_xlsx
+from kaohe.results.training import CompetencyAssessment, training_needs
+from kaohe.results.whatif import distribution_what_if
+from kaohe.scheme.models import RaterRole, Scheme
+from kaohe.scoring import SheetInputs, SheetResult, score_sheet
+from kaohe.web.assets import echarts_source
+from tests.results.sample import (
     CYCLES,
     Person,
     reviewer_of,
@@ -47,14 +56,6 @@ from kaohe.results.sample import (
     sample_scheme,
     supervisor_of,
 )
-from kaohe.results.sheet import SheetHeader, build_score_sheet
-from kaohe.results.sheet_pdf import write_sheet_pdf
-from kaohe.results.sheet_xlsx import write_sheet_xlsx
-from kaohe.results.tables import Column, Table, write_xlsx
-from kaohe.results.training import CompetencyAssessment, training_needs
-from kaohe.results.whatif import distribution_what_if
-from kaohe.scheme.models import RaterRole, Scheme
-from kaohe.scoring import SheetInputs, SheetResult, score_sheet
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,8 @@ def write_demo_outputs(
     ]
     written["dashboard_html"] = out / "dashboard.html"
     written["dashboard_html"].write_text(
-        dashboard_html("考核结果看板（示例）", sections, f"{scheme.name.zh} · {latest.cycle_id} · {len(staff)} 人"),
+        dashboard_html("考核结果看板（示例）", sections, f"{scheme.name.zh} · {latest.cycle_id} · {len(staff)} 人",
+                       echarts_js=echarts_source()),
         encoding="utf-8",
     )
     return written
