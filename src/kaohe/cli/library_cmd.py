@@ -176,3 +176,33 @@ def guide(
         entry = _find(_load(root), position)
         out.print(f"\n[bold]{entry.position.name.zh}的关键问题 / {entry.position.name.en}[/bold]")
         _print_entries(out, [g for g in entry.position.guidance if wanted is None or g.module == wanted])
+
+
+@library_app.command("presets")
+def presets(
+    preset_id: Annotated[str | None, typer.Argument(help="Show one preset's tree 显示一个预设的结构")] = None,
+    output_json: Annotated[bool, typer.Option("--json", help="The presets as JSON")] = False,
+) -> None:
+    """Organisation presets from the book (000, 004). 组织结构预设：HR 在组织页面上实例化后再修改。"""
+    from kaohe.library.presets import default_presets, preset
+
+    chosen = list(default_presets())
+    if preset_id:
+        try:
+            chosen = [preset(preset_id)]
+        except KeyError:
+            Console(stderr=True).print(f"没有预设 {preset_id!r} / no preset {preset_id!r}; 运行 kaohe library presets 查看",
+                                       markup=False)
+            raise typer.Exit(1) from None
+    if output_json:
+        sys.stdout.write(json.dumps([p.model_dump(mode="json") for p in chosen], ensure_ascii=False, indent=2) + "\n")
+        return
+    out = _out()
+    for p in chosen:
+        out.print(f"[bold]{p.id}[/bold]  {p.name.zh} / {p.name.en}  （{p.source}）")
+        if preset_id:
+            out.print(f"  {p.description.zh}", markup=False)
+            for depth, unit in p.walk():
+                teams = "、".join(t.name.zh for t in unit.teams)
+                out.print("  " * (depth + 1) + f"- {unit.name.zh}：" + "、".join(unit.positions)
+                          + (f"；班组：{teams}" if teams else ""), markup=False)
