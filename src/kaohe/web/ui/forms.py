@@ -78,10 +78,20 @@ class RatingsForm(forms.Form):
                 self.fields[f"comment_{item['id']}"] = forms.CharField(
                     label=_("Comment"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
                 continue
-            self.fields[f"score_{item['id']}"] = forms.DecimalField(
-                label=item["label"], min_value=Decimal(item.get("min", 0)), max_value=Decimal(item.get("max", 100)),
-                decimal_places=2, max_digits=6, required=item.get("required", True),
-                help_text=item.get("help", ""))
+            if item.get("levels"):  # a level item: one of its levels, each shown with its behaviour anchor
+                self.fields[f"score_{item['id']}"] = forms.TypedChoiceField(
+                    label=item["label"], coerce=Decimal, required=item.get("required", True),
+                    widget=forms.RadioSelect, choices=[(str(lv["level"]), lv["text"]) for lv in item["levels"]],
+                    error_messages={"invalid_choice": _("Choose one of the levels shown.")},
+                    help_text=item.get("help", ""))
+            else:
+                step = str(item.get("step", "0.01"))
+                self.fields[f"score_{item['id']}"] = forms.DecimalField(
+                    label=item["label"], min_value=Decimal(item.get("min", 0)),
+                    max_value=Decimal(item.get("max", 100)), decimal_places=0 if step == "1" else 2, max_digits=8,
+                    required=item.get("required", True), help_text=item.get("help", ""),
+                    widget=forms.NumberInput(attrs={"step": step, "min": str(item.get("min", 0)),
+                                                    "max": str(item.get("max", 100)), "inputmode": "decimal"}))
             self.fields[f"comment_{item['id']}"] = forms.CharField(
                 label=_("Comment"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -35,6 +35,14 @@ class ManualItem:
     max: Decimal
     counts: list[str]  # names of counts a rater enters (e.g. complaints found by QA)
 
+    # a level item: (level, anchor zh, anchor en, score) — the rater picks one of these, nothing else
+    levels: tuple[tuple[int, str, str, Decimal], ...] = ()
+    unit: str = ""
+
+    @property
+    def step(self) -> Decimal:
+        """The smallest change a rater may enter: whole levels and counts, else hundredths."""
+        return Decimal(1) if self.levels or self.counts else Decimal("0.01")
 
 def manual_items(sheet: Sheet) -> list[ManualItem]:
     """The sheet's indicators that people rate, with who rates them and the allowed range."""
@@ -46,7 +54,11 @@ def manual_items(sheet: Sheet) -> list[ManualItem]:
             if isinstance(src, ManualSource):
                 roles = [str(rw.role) for rw in (src.raters or scheme.raters)]
                 lo, hi = kind_of(ind.rule).rating_range(ind.rule) or (Decimal(0), Decimal(100))
-                items.append(ManualItem(ind.id, ind.name.zh, ind.name.en, roles, lo, hi, []))
+                anchors = getattr(ind.rule, "levels", None) if getattr(ind.rule, "type", "") == "levels" else None
+                levels = tuple((a.level, a.anchor.zh, a.anchor.en or a.anchor.zh, a.score)
+                               for a in sorted(anchors or [], key=lambda a: a.level))
+                items.append(ManualItem(ind.id, ind.name.zh, ind.name.en, roles, lo, hi, [], levels,
+                                        str(ind.unit or "")))
             elif isinstance(src, CountsSource):
                 entered = {str(ref.entered_by) for ref in src.counts.values() if ref.entered_by}
                 if entered:
@@ -111,7 +123,11 @@ def submit_rating(sheet: Sheet, actor: Any, *, role: str, indicator: str, score:
                 value = Decimal(str(score))
             except (InvalidOperation, TypeError):
                 report.add("score", "请填写分数", "Enter a score", value=score)
-            if value is not None and not (item.min <= value <= item.max):
+            if value is not None and item.levels and value not in {Decimal(lv[0]) for lv in item.levels}:
+                names = "、".join(str(lv[0]) for lv in item.levels)
+                report.add("score", f"请选择一个等级（{names}）", f"Choose one of the levels ({names.replace('、', ', ')})",
+                           value=score)
+            elif value is not None and not (item.min <= value <= item.max):
                 report.add("score", f"分数须在 {item.min}–{item.max} 之间", f"The score must be {item.min}–{item.max}",
                            value=score)
     if not report.ok:

@@ -19,6 +19,7 @@ from kaohe.web.errors import Forbidden, IllegalTransition, InvalidInput, StaleOb
 from kaohe.web.org.models import Employee
 from kaohe.web.permissions import can
 
+from ..formatting import number
 from ..forms import RatingsForm, RequestRatingsForm
 from ..refusals import page
 from ..roles import roles_of
@@ -43,10 +44,32 @@ SUBMIT_LABELS = {"self": lambda: _("Save and submit the self-review"),
 
 
 def _items(request: HttpRequest, sheet: Sheet, role: str) -> list[dict]:
+    """Each item as its rule asks to be rated: levels with their anchors, points or percentages with
+    their range and step, counts as whole numbers."""
     en = request.LANGUAGE_CODE.startswith("en")
-    return [{"id": m.indicator, "label": (m.name_en or m.name_zh) if en else m.name_zh,
-             "min": m.min, "max": m.max, "help": f"{m.min}–{m.max}", "counts": list(m.counts)}
-            for m in svc.manual_items(sheet) if role in m.roles]
+    items = []
+    for m in svc.manual_items(sheet):
+        if role not in m.roles:
+            continue
+        item = {"id": m.indicator, "label": (m.name_en or m.name_zh) if en else m.name_zh, "min": m.min,
+                "max": m.max, "counts": list(m.counts), "step": m.step, "unit": m.unit}
+        if m.levels:
+            item["levels"] = [{"level": lv, "text": f"{lv} · {(a_en if en else a_zh)}"}
+                              for lv, a_zh, a_en, _score in m.levels]
+            item["help"] = _("Choose the level whose description fits best.")
+        else:
+            unit = with_unit_label(m.unit)
+            item["help"] = _("From %(min)s to %(max)s%(unit)s, in steps of %(step)s") % {
+                "min": number(m.min), "max": number(m.max), "unit": f" {unit}" if unit else "",
+                "step": number(m.step)}
+        items.append(item)
+    return items
+
+
+def with_unit_label(unit: str) -> str:
+    if unit in ("%", ""):
+        return unit
+    return {"分": _("points"), "points": _("points"), "s": _("seconds"), "秒": _("seconds")}.get(unit, "")
 
 
 def _saved(sheet: Sheet, role: str, user) -> dict[str, Rating]:  # type: ignore[no-untyped-def]
@@ -56,7 +79,8 @@ def _saved(sheet: Sheet, role: str, user) -> dict[str, Rating]:  # type: ignore[
 def _initial(saved: dict[str, Rating], sheet: Sheet) -> dict:
     initial: dict = {"version": sheet.version}
     for indicator, r in saved.items():
-        initial[f"score_{indicator}"] = r.score
+        initial[f"score_{indicator}"] = None if r.score is None else (
+            str(int(r.score)) if r.score == r.score.to_integral_value() else r.score.normalize())
         initial[f"comment_{indicator}"] = r.comment
         for name, n in (r.counts or {}).items():
             initial[f"count_{indicator}__{name}"] = n
@@ -84,7 +108,7 @@ def rating_page(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     saved = _saved(sheet, role, request.user)
     form = RatingsForm(request.POST or None, items=items, initial=_initial(saved, sheet))
     if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
+        submit = "submit" in request.POST or "submit_next" in request.POST
         try:
             _save(request, sheet, role, form, submit)
         except InvalidInput as error:
@@ -99,12 +123,58 @@ def rating_page(request: HttpRequest, pk: int, role: str) -> HttpResponse:
                 "Your entries are kept below; the values saved now are shown next to each field."))
         else:
             messages.success(request, _("Submitted.") if submit else _("Saved."))
+            if role == "supervisor" and "submit_next" in request.POST:
+                following = _next_in_queue(request, sheet)
+                if following is not None:
+                    return redirect("ui:supervisor_rating", pk=following.pk)
+                messages.info(request, _("Every sheet of your team is rated."))
+                return redirect("ui:my_team")
             if role in BACK:
                 return redirect(BACK[role], pk=sheet.pk)
             return redirect("ui:rating_requests")
+    queue = _queue(request, sheet) if role == "supervisor" else []
     return render(request, "ui/sheets/ratings.html", {
         "sheet": sheet, "form": form, "role": role, "saved": saved, "back": BACK.get(role),
-        "submit_label": SUBMIT_LABELS[role]()})
+        "submit_label": SUBMIT_LABELS[role](), "queue_left": len([s for s in queue if s.pk != sheet.pk]),
+        "side": _side_panel(request, sheet) if role in ("supervisor", "reviewer") else None})
+
+
+def _queue(request: HttpRequest, sheet: Sheet) -> list[Sheet]:
+    """The supervisor's sheets of this cycle still waiting for their rating, in employee order."""
+    from kaohe.web.appraisal.models import SheetState
+    from kaohe.web.permissions import visible_sheets
+
+    return [s for s in visible_sheets(request.user, sheet.cycle).filter(state=SheetState.SUPERVISOR_REVIEW)
+            .select_related("employee__manager").order_by("employee__code")
+            if can(request.user, "rate_supervisor", s)]
+
+
+def _next_in_queue(request: HttpRequest, sheet: Sheet) -> Sheet | None:
+    rest = [s for s in _queue(request, sheet) if s.pk != sheet.pk]
+    later = [s for s in rest if s.employee.code > sheet.employee.code]
+    return (later or rest or [None])[0]
+
+
+def _side_panel(request: HttpRequest, sheet: Sheet) -> dict:
+    """Beside the form: the employee's KPI values this cycle and their totals over earlier cycles."""
+    from kaohe.web.appraisal.models import Sheet as SheetModel
+    from kaohe.web.permissions import sheet_visibility
+
+    from .cycles import kpi_title
+
+    kpis = []
+    if can(request.user, "view_kpi_records", sheet):
+        for kv in svc.kpi_values_for(sheet, request.user):
+            if kv.scope == "self":
+                kpis.append({"name": kpi_title(kv.kpi), "value": kv.value, "unit": kv.unit})
+    trend = []
+    earlier = (SheetModel.objects.filter(employee=sheet.employee, cycle__period=sheet.cycle.period,
+                                         cycle__start__lt=sheet.cycle.start, current_score__isnull=False)
+               .select_related("cycle", "current_score").order_by("-cycle__start")[:6])
+    for s in reversed(list(earlier)):
+        if can(request.user, "view_sheet", s) and sheet_visibility(request.user, s).totals:
+            trend.append({"label": s.cycle.label, "total": s.current_score.total, "grade": s.current_score.grade})
+    return {"kpis": kpis, "trend": trend}
 
 
 def _with_version(request: HttpRequest, version: int):  # type: ignore[no-untyped-def]
