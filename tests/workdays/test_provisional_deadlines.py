@@ -53,6 +53,8 @@ def test_acknowledging_on_28_december_without_2027_gives_a_provisional_audited_d
     assert "2027-01-04" in en and EN_NOTE in en and ZH_NOTE not in en
     appeal_page = page_text(client, org.agent, reverse("ui:file_appeal", args=[sheet.pk]), "en")
     assert EN_NOTE in appeal_page
+    assert cal.date_with_note(sheet, "appeal_deadline", "en") == f"2027-01-04 ({EN_NOTE})"
+    assert cal.date_with_note(sheet, "appeal_deadline", "zh-hans") == f"2027-01-04（{ZH_NOTE}）"
 
     # HR sees a to-do on the home page, pointing to the calendar page
     home = page_text(client, org.hr, reverse("ui:hr_home"), "zh-hans")
@@ -74,6 +76,7 @@ def test_acknowledging_on_28_december_without_2027_gives_a_provisional_audited_d
     assert not DeadlineNotice.objects.exists()  # a longer window needs no notice
     zh = page_text(client, org.agent, url, "zh-hans")
     assert "2027-01-05" in zh and ZH_NOTE not in zh
+    assert cal.date_with_note(sheet, "appeal_deadline", "zh-hans") == "2027-01-05"
     home = page_text(client, org.hr, reverse("ui:hr_home"), "zh-hans")
     assert 'data-testid="calendar-todos"' not in home
 

@@ -52,6 +52,10 @@ from kaohe.cli.backup_cmd import backup_app  # noqa: E402
 
 app.add_typer(backup_app)  # `kaohe backup FILE` and `kaohe restore FILE` at the top level
 
+from kaohe.cli.calendar_cmd import calendar_app  # noqa: E402
+
+app.add_typer(calendar_app, name="calendar")
+
 from kaohe.cli.kpi_cmd import kpi_command  # noqa: E402
 
 app.command("kpi")(kpi_command)  # `kaohe kpi --data DIR --from … --to … --level …`

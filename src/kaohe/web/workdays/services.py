@@ -142,6 +142,19 @@ def open_mark(sheet: Any, field_name: str) -> Any:
     return ProvisionalDeadline.objects.filter(sheet=sheet, field=field_name, resolved_at__isnull=True).last()
 
 
+def date_with_note(sheet: Any, field_name: str, language: str = "zh-hans") -> str:
+    """The sheet's date as shown anywhere (pages, messages, exports): "2027-01-04", or with the
+    provisional note beside it: "2027-01-04（暂按周一至周五计算，待导入 2027 年节假日安排）"."""
+    day = getattr(sheet, field_name)
+    if day is None:
+        return ""
+    mark = open_mark(sheet, field_name)
+    if mark is None:
+        return day.isoformat()
+    note = provisional_note(mark.years, language)
+    return f"{day.isoformat()} ({note})" if language.startswith("en") else f"{day.isoformat()}（{note}）"
+
+
 @dataclass
 class DeadlineChange:
     sheet_id: int
