@@ -60,10 +60,6 @@ from kaohe.cli.kpi_cmd import kpi_command  # noqa: E402
 
 app.command("kpi")(kpi_command)  # `kaohe kpi --data DIR --from … --to … --level …`
 
-from kaohe.cli.calendar_cmd import calendar_app  # noqa: E402
-
-app.add_typer(calendar_app, name="calendar")
-
 
 def _err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
