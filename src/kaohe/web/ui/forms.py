@@ -142,6 +142,24 @@ class InterviewForm(forms.Form):
                                        widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by the appeal service (type, first bytes, size)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".png,.jpg,.jpeg,.gif,.webp,.pdf,.xlsx"}))
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class AppealForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the appeal"), max_length=MAX_TEXT,
                              widget=forms.Textarea(attrs={"rows": 4}))
@@ -150,6 +168,7 @@ class AppealForm(forms.Form):
                                help_text=_("Describe the records or facts that support the appeal."))
     indicators = forms.MultipleChoiceField(label=_("Indicators concerned"), required=False,
                                            widget=forms.CheckboxSelectMultiple)
+    files = MultipleFileField(label=_("Files (images, PDF or Excel; up to 5 files of 5 MB)"), required=False)
 
     def __init__(self, *args, indicator_choices: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)

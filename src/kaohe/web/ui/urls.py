@@ -72,5 +72,6 @@ urlpatterns = [
     # appeals and audit
     path("appeals/", appeals.appeal_list, name="appeal_list"),
     path("appeals/<int:pk>/", appeals.appeal_detail, name="appeal"),
+    path("appeals/files/<int:pk>/", appeals.appeal_file, name="appeal_file"),
     path("audit/", audit.audit_trail, name="audit_trail"),
 ]

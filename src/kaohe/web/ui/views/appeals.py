@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import Appeal, Interview
 from kaohe.web.errors import InvalidInput, NotFound
+from kaohe.web.org.models import Employee
 from kaohe.web.permissions import can, require, visible_sheets
 
 from .. import sheetview
+from ..formatting import text_of
 from ..forms import AppealDecisionForm, AppealForm, AssignReviewerForm, InterviewForm
 from ..refusals import page
 from ._common import load_sheet, one_change, posted_version, put_on_form
@@ -68,7 +70,7 @@ def file_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     by_kpi = {kpi: ind for ind, kpi in sheetview.kpi_indicators(sheet).items()}
     choices = [(str(kv.pk), f"{names.get(by_kpi.get(kv.kpi, ''), kv.kpi)} = {kv.value}")
                for kv in svc.kpi_values_for(sheet, request.user)]
-    form = AppealForm(request.POST or None, indicator_choices=choices)
+    form = AppealForm(request.POST or None, request.FILES or None, indicator_choices=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         evidence = [{"kind": "text", "note": data["evidence"]}] if data["evidence"].strip() else []
@@ -76,9 +78,10 @@ def file_appeal(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             with one_change(request, f"appeal-{sheet.pk}"):
                 appeal = svc.file_appeal(sheet, request.user, data["reason"], evidence,
-                                         expected_version=posted_version(request))
+                                         expected_version=posted_version(request),
+                                         files=request.FILES.getlist("files"))
         except InvalidInput as error:
-            put_on_form(form, error, {"evidence": "evidence"})
+            put_on_form(form, error, {"evidence": "evidence", "files": "files"})
         else:
             messages.success(request, _("Your appeal was filed. HR will assign a re-reviewer."))
             return redirect("ui:appeal", pk=appeal.pk)
@@ -102,7 +105,33 @@ def _candidates(appeal: Appeal) -> list[tuple[int, str]]:
     users = get_user_model().objects.filter(
         Q(kaohe_roles__company=emp.company, kaohe_roles__role__in=["hr", "reviewer", "supervisor", "director"])
         | Q(employee__company=emp.company, employee__reports__isnull=False)).distinct().order_by("username")
-    return [(u.pk, u.get_full_name() or u.get_username()) for u in users if u.pk not in excluded]
+    people = {e.user_id: e for e in Employee.objects.filter(company=emp.company, user__in=users)
+              .select_related("position", "department")}
+    out = []
+    for u in users:
+        if u.pk in excluded:
+            continue
+        e = people.get(u.pk)
+        label = f"{e.name} · {text_of(e.position, 'name')} · {e.department.name}" if e else (
+            u.get_full_name() or u.get_username())
+        out.append((u.pk, label))
+    return sorted(out, key=lambda pair: pair[1])
+
+
+@page
+def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """One evidence file of an appeal, to those who may see the sheet."""
+    from django.http import FileResponse
+
+    from kaohe.web.appraisal.models import AppealFile
+
+    f = get_object_or_404(AppealFile.objects.select_related("appeal__sheet__employee", "appeal__sheet__cycle"),
+                          pk=pk)
+    require(request.user, "view_sheet", f.appeal.sheet)
+    response = FileResponse(open(f.stored_path, "rb"), content_type=f.content_type, as_attachment=True,  # noqa: SIM115 (FileResponse closes it)
+                            filename=f.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @page

@@ -153,7 +153,8 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
               if can(request.user, "view_cycle_progress", c)]
     if not cycles and not any(can(request.user, "view_cycle_progress", c) for c in Company.objects.all()):
         raise Forbidden("您无权查看考核周期进度", "You may not view cycle progress")
-    return render(request, "ui/hr/cycle_list.html", {"cycles": cycles})
+    may_open = any(can(request.user, "open_cycle", c) for c in Company.objects.all())
+    return render(request, "ui/hr/cycle_list.html", {"cycles": cycles, "may_open": may_open})
 
 
 @page

@@ -61,6 +61,9 @@ def step_buttons(request: HttpRequest, sheet: Sheet) -> list[dict]:
     for name, step in TRANSITIONS.items():
         if not can(request.user, name, sheet) or (name not in BUTTON_STEPS and name not in FORM_STEPS):
             continue
+        if name == "complete_interview" and not Interview.objects.filter(
+                sheet=sheet, supervisor_confirmed_at__isnull=False).exists():
+            continue  # nothing to confirm until the supervisor has recorded the interview
         label = step.label_en if lang_en else step.label_zh
         buttons.append({"name": name, "label": label, "form_url": FORM_STEPS.get(name)})
     return buttons
