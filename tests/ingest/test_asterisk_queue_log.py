@@ -199,3 +199,19 @@ def test_unknown_agents_are_errors_when_an_org_is_known(data_dir: Path, tmp_path
 def test_bad_options_are_refused(data_dir: Path, bad: dict) -> None:
     rep = import_queue_log(DATA / "queue_log.2", data_dir, options=bad)
     assert not rep.committed and "source options" in rep.errors[0].reason
+
+
+def test_a_call_with_no_pause_within_the_gap_is_not_left_pending(data_dir: Path, tmp_path: Path) -> None:
+    t = 1790816400
+    log = tmp_path / "queue_log"
+    log.write_text("\n".join([
+        f"{t}|NONE|support|SIP/1001|ADDMEMBER|",
+        f"{t + 10}|c9|support|NONE|ENTERQUEUE||13800000009|1",
+        f"{t + 12}|c9|support|SIP/1001|CONNECT|2|c9b|1",
+        f"{t + 100}|c9|support|SIP/1001|COMPLETEAGENT|2|88|1",
+        f"{t + 200}|NONE|support|SIP/1002|ADDMEMBER|",  # the file goes on 100 s without a pause of 1001
+    ]) + "\n", encoding="utf-8")
+    rep = import_queue_log(log, data_dir, options=PAUSE)
+    assert rep.committed and rep.pending_calls == 0
+    c9 = _calls(data_dir)["c9"]
+    assert (c9["talk_s"], c9["acw_s"]) == (88.0, 0.0)

@@ -590,7 +590,8 @@ class Engine:
         self.last_ts = ev.ts if self.last_ts is None else max(self.last_ts, ev.ts)
 
     def close_elapsed(self, line: int) -> None:
-        """Wrap-up periods that ended before the last event of the file are closed now."""
+        """What the end of the file already decides: wrap-up periods that ended before its last event,
+        and calls whose pause-gap passed without a pause (their ACW is 0)."""
         if self.last_ts is None:
             return
         for agent_id, a in self.agents.items():
@@ -599,6 +600,13 @@ class Engine:
                 a["acw_until"] = None
                 state, reason = self.base(a)
                 self.switch(agent_id, a, end, state, reason, line)
+            if a["state"] == "post_call" and self.last_ts - a["call_end"] > self.opts.pause_gap_s:
+                call, a["after_call"] = a["after_call"], None
+                self.finish_call(call, line, 0.0)
+                state, reason = self.base(a)
+                a.update(state=state, reason=reason)
+                if state is None:
+                    a["since"] = None
 
     def dump(self, horizon_s: float = 86_400.0) -> dict[str, Any]:
         last = self.last_ts or 0.0
