@@ -26,6 +26,9 @@ WORDS = {  # what HR clicks, as the page writes it
 def _login(page: Page, base: str, name: str, language: str) -> None:
     page.goto(f"{base}/login/")
     if language != "zh-hans":
+        toggle = page.get_by_test_id("menu-toggle")
+        if toggle.is_visible():  # on a phone the language menu sits in the collapsed menu
+            toggle.click()
         page.select_option("select[name=language]", language)
         page.wait_for_load_state()
     page.fill("#id_username", name)

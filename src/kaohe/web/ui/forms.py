@@ -36,9 +36,9 @@ class AuditFilterForm(forms.Form):
         from .audit_labels import ACTIONS, OBJECTS
 
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All")), *sorted(((k, str(v)) for k, v in ACTIONS.items()),
+        self.fields["action"].choices = [("", _("Any")), *sorted(((k, str(v)) for k, v in ACTIONS.items()),
                                                                    key=lambda kv: kv[1])]
-        self.fields["object_type"].choices = [("", _("All")), *sorted(((k, str(v)) for k, v in OBJECTS.items()),
+        self.fields["object_type"].choices = [("", _("Any")), *sorted(((k, str(v)) for k, v in OBJECTS.items()),
                                                                         key=lambda kv: kv[1])]
 
     def clean(self) -> dict:

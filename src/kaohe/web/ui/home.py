@@ -17,7 +17,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .roles import roles_of
 
@@ -43,13 +43,13 @@ class Section:
 
 
 TITLES: dict[str, tuple[Any, str]] = {
-    "employee": (_lazy("My appraisal"), "person-badge"),
-    "supervisor": (_lazy("My team"), "people"),
-    "reviewer": (_lazy("Approvals"), "check2-square"),
-    "qa": (_lazy("Quality ratings"), "headset"),
-    "hr": (_lazy("HR"), "clipboard-data"),
-    "director": (_lazy("Director"), "bar-chart"),
-    "auditor": (_lazy("Audit"), "journal-text"),
+    "employee": (gettext_lazy("My appraisal"), "person-badge"),
+    "supervisor": (gettext_lazy("My team"), "people"),
+    "reviewer": (gettext_lazy("Approvals"), "check2-square"),
+    "qa": (gettext_lazy("Quality ratings"), "headset"),
+    "hr": (gettext_lazy("HR"), "clipboard-data"),
+    "director": (gettext_lazy("Director"), "bar-chart"),
+    "auditor": (gettext_lazy("Audit"), "journal-text"),
 }
 ORDER = ["employee", "supervisor", "reviewer", "qa", "hr", "director", "auditor"]
 
@@ -266,13 +266,13 @@ def _links(role: str, user: Any) -> list[tuple[str, str]]:
 
 
 NOTHING = {
-    "employee": _lazy("Nothing to do for your appraisal right now."),
-    "supervisor": _lazy("Your team has nothing waiting for you."),
-    "reviewer": _lazy("No sheet is waiting for your approval."),
-    "qa": _lazy("No quality rating is waiting for you."),
-    "hr": _lazy("No cycle is in progress."),
-    "director": _lazy("No cycle to report on yet."),
-    "auditor": _lazy("Nothing recorded yet."),
+    "employee": gettext_lazy("Nothing to do for your appraisal right now."),
+    "supervisor": gettext_lazy("Your team has nothing waiting for you."),
+    "reviewer": gettext_lazy("No sheet is waiting for your approval."),
+    "qa": gettext_lazy("No quality rating is waiting for you."),
+    "hr": gettext_lazy("No cycle is in progress."),
+    "director": gettext_lazy("No cycle to report on yet."),
+    "auditor": gettext_lazy("Nothing recorded yet."),
 }
 
 

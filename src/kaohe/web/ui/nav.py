@@ -86,7 +86,7 @@ def visible_entries(user: Any) -> list[tuple[NavEntry, str]]:
 
 
 def menu(user: Any, path: str) -> list[dict[str, Any]]:
-    """The top bar's structure: [{"label", "url", "current", "icon"} | {"label", "items": [...]}]."""
+    """The top bar's structure: [{"label", "url", "current", "icon"} | {"label", "children": [...]}]."""
     top: list[dict[str, Any]] = []
     groups: dict[str, dict[str, Any]] = {}
     for entry, url in visible_entries(user):
@@ -98,12 +98,12 @@ def menu(user: Any, path: str) -> list[dict[str, Any]]:
         group = groups.get(entry.group)
         if group is None:
             group = groups[entry.group] = {"key": entry.group, "label": GROUPS.get(entry.group, entry.group),
-                                           "items": [], "current": False}
+                                           "children": [], "current": False}
             top.append(group)
-        group["items"].append(item)
+        group["children"].append(item)
         group["current"] = group["current"] or item["current"]
     # a group of one is just a link
-    return [g["items"][0] if "items" in g and len(g["items"]) == 1 else g for g in top]
+    return [g["children"][0] if "children" in g and len(g["children"]) == 1 else g for g in top]
 
 
 # --- the checks behind entries whose roles alone do not decide -------------------------------

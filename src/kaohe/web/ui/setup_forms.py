@@ -70,7 +70,7 @@ class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     code = forms.CharField(label=_("Code"), max_length=64, required=False, help_text=_("Letters, digits, - and _; used in files."))
     department = _Labelled(queryset=Department.objects.none(), label=_("Department"), labeller=department_label,
-                           required=False)
+                           required=False, empty_label="—")
 
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,7 +79,7 @@ class TeamForm(forms.Form):
 
 class _Placement(forms.Form):
     department = _Labelled(queryset=Department.objects.none(), label=_("Department"), labeller=department_label,
-                           required=False)
+                           required=False, empty_label="—")
     team = _Labelled(queryset=Team.objects.none(), required=False, label=_("Team"), empty_label=_("(no team)"),
                      labeller=team_label)
     manager = _Labelled(queryset=Employee.objects.none(), required=False, label=_("Reports to"),
@@ -96,11 +96,11 @@ class _Placement(forms.Form):
 
 class EmployeeForm(_Placement):
     # nothing required here: the service reports every missing or wrong field at once
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     code = forms.CharField(label=_("Employee code"), max_length=64, required=False,
                            help_text=_("The id used in operational records (agent id)."))
     position = _Labelled(queryset=Position.objects.none(), label=_("Position"), labeller=position_label,
-                         required=False)
+                         required=False, empty_label="—")
     level = forms.ChoiceField(label=_("Level"), choices=[], required=False)
     hire_date = forms.DateField(label=_("Hire date"), widget=DateInput(), required=False)
 
@@ -155,13 +155,13 @@ class ChangePasswordForm(forms.Form):
 
 class GrantRoleForm(forms.Form):
     employee = _Labelled(queryset=Employee.objects.none(), label=_("Person"), labeller=employee_label,
-                         required=False, help_text=_("Only employees with a login are listed."))
+                         required=False, empty_label="—", help_text=_("Only employees with a login are listed."))
     role = forms.ChoiceField(label=_("Role"), choices=[])
     scope = forms.ChoiceField(label=_("Scope"), choices=[])
     department = _Labelled(queryset=Department.objects.none(), required=False, label=_("Department (for a "
-                           "department scope)"), labeller=department_label)
+                           "department scope)"), labeller=department_label, empty_label="—")
     team = _Labelled(queryset=Team.objects.none(), required=False, label=_("Team (for a team scope)"),
-                     labeller=team_label)
+                     labeller=team_label, empty_label="—")
 
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -25,9 +25,9 @@ class EmployeeFilter(django_filters.FilterSet):
                                                   method="in_department")
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.none(), label=_("Team"))
     position = django_filters.ModelChoiceFilter(queryset=Position.objects.none(), label=_("Position"))
-    status = django_filters.ChoiceFilter(label=_("Status"), method="by_status", empty_label=_("All"),
+    status = django_filters.ChoiceFilter(label=_("Status"), method="by_status", empty_label=_("Any"),
                                          choices=[("active", _("Working")), ("left", _("Left"))])
-    login = django_filters.ChoiceFilter(label=_("Login"), method="by_login", empty_label=_("All"),
+    login = django_filters.ChoiceFilter(label=_("Login"), method="by_login", empty_label=_("Any"),
                                         choices=[("yes", _("Has a login")), ("no", _("No login"))])
 
     class Meta:
@@ -44,7 +44,7 @@ class EmployeeFilter(django_filters.FilterSet):
         f["position"].queryset = Position.objects.filter(employees__company=company).distinct()
         f["position"].field.label_from_instance = lambda p: text_of(p, "name")
         for name in ("department", "team", "position"):
-            f[name].field.empty_label = _("All")
+            f[name].field.empty_label = _("Any")
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -72,7 +72,7 @@ class EmployeeFilter(django_filters.FilterSet):
 
 
 class EmployeeTable(tables.Table):
-    name = tables.Column(verbose_name=_("Name"), linkify=lambda record: reverse("ui:setup_employee", args=[record.pk]),
+    name = tables.Column(verbose_name=_("Full name"), linkify=lambda record: reverse("ui:setup_employee", args=[record.pk]),
                          attrs={"a": {"data-testid": "employee-link"}})
     code = tables.Column(verbose_name=_("Employee code"))
     position = tables.Column(verbose_name=_("Position"), order_by=("position__name_zh",))
@@ -120,8 +120,8 @@ class EmployeeTable(tables.Table):
 
 class RoleTable(tables.Table):
     person = tables.Column(verbose_name=_("Person"), accessor="user", order_by=("user__username",))
-    role = tables.Column(verbose_name=_("Role"))
-    scope = tables.Column(verbose_name=_("Scope"))
+    role = tables.Column(verbose_name=_("Role"), attrs={"td": {"class": "text-nowrap"}})
+    scope = tables.Column(verbose_name=_("Scope"), attrs={"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}})
     over = tables.Column(verbose_name=_("Over"), accessor="pk", orderable=False)
     actions = tables.TemplateColumn(template_name="ui/setup/_revoke.html", verbose_name="", orderable=False)
 
