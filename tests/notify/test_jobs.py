@@ -119,3 +119,19 @@ def test_the_job_retries_what_is_due(org, robot, notify_settings, clock):
     clock.move_to(dt.datetime(2026, 11, 20, 10, 1, 1, tzinfo=SHANGHAI), tick=False)
     report = jobs.run()
     assert report.sent == 1 and len(robot.received) == 2
+
+
+def test_no_reminder_once_the_employee_has_appealed_or_the_sheet_is_closed(org, sheet, notify_settings, clock):
+    from kaohe.web.appraisal.models import Sheet
+    from kaohe.web.appraisal.workflow import TRANSITIONS
+    from kaohe.web.notify import jobs
+    from kaohe.web.notify.models import Notification
+
+    sheet = walk_to(org, sheet, "published")
+    tomorrow = dt.date(2026, 11, 21)
+    Sheet.objects.filter(pk=sheet.pk).update(appeal_deadline=tomorrow)
+    expected = 1 if "published" in TRANSITIONS["appeal"].sources else 0
+    assert jobs.run().appeal_reminders == expected  # 20 Nov 10:00: the window closes tomorrow
+    Sheet.objects.filter(pk=sheet.pk).update(state="appealed")
+    Notification.objects.filter(kind="appeal_window").delete()
+    assert jobs.run().appeal_reminders == 0

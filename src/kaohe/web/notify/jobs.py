@@ -149,9 +149,12 @@ def daytime(now: dt.datetime, company: Any) -> bool:
 
 def remind_appeal_windows(now: dt.datetime, *, company: Any = None) -> int:
     from kaohe.web.appraisal.models import Sheet
+    from kaohe.web.appraisal.workflow import TRANSITIONS
 
     count = 0
-    sheets = Sheet.objects.filter(state="acknowledged", appeal_deadline__isnull=False).select_related(
+    # every state the employee may still appeal from (the workflow table says which)
+    sheets = Sheet.objects.filter(state__in=list(TRANSITIONS["appeal"].sources),
+                                  appeal_deadline__isnull=False).select_related(
         "cycle__company", "employee__user", "employee__department")
     if company is not None:
         sheets = sheets.filter(cycle__company=company)
