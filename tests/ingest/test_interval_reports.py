@@ -100,3 +100,20 @@ def test_no_matching_mapping_is_a_clear_error(data_dir: Path, tmp_path: Path) ->
     assert not rep.committed and "no bundled interval mapping" in rep.errors[0].reason
     with pytest.raises(ValueError, match="cannot tell"):
         detect_source(f)
+
+
+def test_an_export_of_averages_through_a_center_mapping(data_dir: Path, tmp_path: Path) -> None:
+    # a performance view exported with averages: an average times its count is the sum KPIs need
+    f = tmp_path / "queue_performance.csv"
+    f.write_text("Interval Start,Queue,Agent,Offer,Answer,Abandon,Avg Talk,Avg ACW\n"
+                 "2026-10-01 09:00,support,A1,,4,,150,30\n"
+                 "2026-10-01 09:30,support,A1,,2,,60,x\n", encoding="utf-8")
+    mapping = {"table": "interval_stats", "source": {"timezone": "Asia/Shanghai"}, "columns": {
+        "interval_start": "Interval Start", "interval_minutes": {"const": 30}, "queue": "Queue", "agent_id": "Agent",
+        "handled": "Answer", "talk_s": {"mul": ["Avg Talk", "Answer"]}, "acw_s": {"mul": ["Avg ACW", "Answer"]}}}
+    rep = import_interval_report(f, data_dir, mapping=mapping)
+    assert not rep.committed and rep.bad_rows == [3] and rep.errors[0].value == "x"
+    f.write_text(f.read_text(encoding="utf-8").replace(",x\n", ",45\n"), encoding="utf-8")
+    assert import_interval_report(f, data_dir, mapping=mapping).committed
+    (v,) = compute_kpis(str(data_dir), ["aht"], "2026-10-01", "agent")
+    assert v.value == Decimal(155)  # (4 × 150 + 4 × 30 + 2 × 60 + 2 × 45) / 6 = 930 / 6

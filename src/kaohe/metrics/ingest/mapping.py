@@ -30,6 +30,7 @@ A mapping is a YAML file::
       start: {date: row_date, time: starttime, time_format: hhmm}  # 930 → 09:30
       handled: {sum: [<spec>, <spec>]}         # numbers added (empty only when all are)
       answered_within: {sub: [<spec>, <spec>]} # the first minus the others
+      talk_s: {mul: [Avg Talk, Answer]}        # the product (an average times its count is a sum)
     defects:                     # known defects: rows are loaded, counted and listed
       - id: negative_vru_time
         description: ...
@@ -93,7 +94,7 @@ class Mapping:
         for key in ("date", "time", "next_day_if_before"):
             if key in spec:
                 out.append(spec[key])
-        for key in ("coalesce", "min", "sum", "sub"):
+        for key in ("coalesce", "min", "sum", "sub", "mul"):
             for sub in spec.get(key, []):
                 out += self.source_columns(sub)
         for col in (spec.get("when") or {}):
@@ -255,14 +256,16 @@ def _eval(spec: Any, df: pd.DataFrame, target: str, events: dict[str, np.ndarray
             result = result.where(result.notna(), p)
         # a declared defect: rows where the first choice was empty and a fallback was used
         _note(spec, events, parts[0].isna().to_numpy(dtype=bool) & result.notna().to_numpy(dtype=bool))
-    elif "sum" in spec or "sub" in spec:
-        key = "sum" if "sum" in spec else "sub"
+    elif "sum" in spec or "sub" in spec or "mul" in spec:
+        key = next(k for k in ("sum", "sub", "mul") if k in spec)
         parts = [_number(_eval(sub, df, target, events)) for sub in spec[key]]
-        frame = pd.concat(parts, axis=1)
+        frame = pd.concat([pd.to_numeric(p, errors="coerce") for p in parts], axis=1)
         if key == "sum":
             result = frame.sum(axis=1, min_count=1)
+        elif key == "mul":
+            result = frame.prod(axis=1, min_count=len(parts))
         else:
-            result = parts[0] - frame.iloc[:, 1:].fillna(0.0).sum(axis=1)
+            result = frame.iloc[:, 0] - frame.iloc[:, 1:].fillna(0.0).sum(axis=1)
         result = _keep_unparsed(result, parts, df)
     elif "min" in spec:
         parts = [_eval(sub, df, target, events) for sub in spec["min"]]
@@ -301,7 +304,7 @@ def _keep_unparsed(result: pd.Series, parts: list[pd.Series], df: pd.DataFrame) 
     """Where an input was not a number, the result shows that text so the validator names it."""
     for p in parts:
         if p.dtype == object:
-            bad = p.map(lambda v: isinstance(v, _Unparsed))
+            bad = p.map(lambda v: isinstance(v, str))  # _number leaves only unparsable text as text
             if bad.any():
                 result = result.astype(object)
                 result[bad] = p[bad]

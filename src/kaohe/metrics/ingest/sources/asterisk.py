@@ -220,7 +220,10 @@ def _parse_time(text: str, zone: ZoneInfo | None) -> float | None:
     try:
         dt = datetime.fromisoformat(text)
     except ValueError:
-        return None
+        try:
+            dt = datetime.strptime(text, "%Y/%m/%d %H:%M:%S")
+        except ValueError:
+            return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=zone)
     return dt.timestamp()
@@ -269,10 +272,9 @@ def read_realtime(path: Path, opts: QueueLogOptions, report: SourceReport, file:
         if not event:
             report.add_error(line_error(file, no, names["event"], "the event name is empty"))
             continue
-        if any(c in index for c in REALTIME_COLUMNS[5:]):
-            data = [get(c) for c in REALTIME_COLUMNS[5:]]
-        else:
-            data = [p.strip() for p in get("data").split("|")] if get("data") else []
+        data = [get(c) for c in REALTIME_COLUMNS[5:]] if any(c in index for c in REALTIME_COLUMNS[5:]) else []
+        if not any(data) and get("data"):  # builds that fill only the combined `data` column
+            data = [p.strip() for p in get("data").split("|")]
         while data and data[-1] == "":
             data.pop()
         events.append(Event(ts, get("callid"), get("queuename"), get("agent"), event, data, no,
@@ -394,9 +396,11 @@ class Engine:
             return
         if e == "CONNECT":
             hold = self.number(ev, 0, "the queue wait (holdtime)")
-            ring = self.number(ev, 2, "the ring time") if len(ev.data) > 2 and ev.data[2] != "" else 0.0
+            # Asterisk before 1.6 logs no ring time with CONNECT: then it is unknown, not 0
+            has_ring = len(ev.data) > 2 and ev.data[2] != ""
+            ring = self.number(ev, 2, "the ring time") if has_ring else None
             agent = self.agent_id(ev.agent)
-            if hold is None or ring is None:
+            if hold is None or (has_ring and ring is None):
                 return
             if agent is None:
                 self.error(ev, "agent", "CONNECT without an agent")

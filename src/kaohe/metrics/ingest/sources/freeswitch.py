@@ -119,7 +119,9 @@ def _flat_json(obj: Any) -> dict[str, str]:
         return {}
     inner = obj.get("variables")
     variables: dict[str, Any] = inner if isinstance(inner, dict) else obj
-    out = {str(k): ("" if v is None else str(v)) for k, v in variables.items() if not isinstance(v, dict | list)}
+    # mod_json_cdr URL-encodes values by default (encode-values); a plain value decodes to itself
+    out = {str(k): ("" if v is None else unquote(str(v))) for k, v in variables.items()
+           if not isinstance(v, dict | list)}
     if "uuid" not in out and isinstance(obj.get("core-uuid"), str):
         out.setdefault("uuid", obj["core-uuid"])
     return out
