@@ -207,3 +207,28 @@ def test_the_page_saves_a_definition(org, setup, client):
                         HTTP_ACCEPT_LANGUAGE="en")
     assert again.status_code == 409  # the same form sent twice changes nothing twice
     assert KpiDefinition.objects.filter(company=org.company, kpi="asa").count() == 1
+
+
+def test_a_kpi_from_an_interval_report_says_so_on_the_records_page(org, client):
+    from kaohe.scheme.models import Scheme
+
+    d = copy.deepcopy(agent_scheme_dict())
+    ind = d["categories"][0]["indicators"][0]
+    ind.update(id="aht", name={"zh": "平均处理时长", "en": "AHT"}, direction="lower", target="200", standard="≤ 200 s",
+               source={"kind": "kpi", "kpi": "aht"},
+               rule={"type": "tiers", "tiers": [{"max": "200", "score": "100"}, {"min": "200", "score": "50"}]})
+    cycle = svc.open_cycle(org.company, org.hr, period="monthly", label="2026-10", start=dt.date(2026, 10, 1),
+                           end=dt.date(2026, 10, 31), positions=[org.agent_position],
+                           rating_deadline=dt.datetime(2026, 11, 5, tzinfo=dt.UTC),
+                           schemes={(AGENT_POSITION, "specialist"): Scheme.model_validate(d)})
+    start = dt.datetime(2026, 10, 8, 9, 0) - SHANGHAI
+    Store(store_dir(org.company)).write_table("interval_stats", pa.Table.from_pylist([
+        {"interval_start": start, "interval_minutes": 30, "queue": "q1", "agent_id": "A001", "handled": 4,
+         "talk_s": 600.0, "hold_s": 40.0, "acw_s": 80.0}]), source="test")
+    comp = svc.compute_cycle_kpis(cycle, org.hr)
+    assert KpiValue.objects.get(computation=comp, employee__code="A001", kpi="aht").value == Decimal(180)
+    sheet = cycle.sheets.get(employee__code="A001")
+    client.force_login(org.hr)
+    page = client.get(f"/sheets/{sheet.pk}/kpi/aht/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert 'data-testid="provenance-interval-report"' in page.content.decode()
