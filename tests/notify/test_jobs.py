@@ -48,15 +48,15 @@ def test_digests_list_each_persons_own_items_and_their_scope_once_a_day(org, cyc
     digests = {n.recipient.username: n for n in Notification.objects.filter(kind="overdue_digest")}
     assert set(digests) == {"agent", "supervisor", "other_supervisor", "hr"}
     agent = digests["agent"].params
-    assert [i["step"] for i in agent["own"]] == ["self_review"] and agent["scope"] == []
+    assert [i["step_en"] for i in agent["own"]] == ["Self-review"] and agent["scope"] == []
     # the supervisor of team A sees the agent's item in scope; other_supervisor owns the review of B
     assert [i["employee"] for i in digests["supervisor"].params["scope"]] == ["agent"]
-    assert [i["step"] for i in digests["other_supervisor"].params["own"]] == ["supervisor_review"]
+    assert [i["step_en"] for i in digests["other_supervisor"].params["own"]] == ["Supervisor rating"]
     hr = digests["hr"].params
     assert sorted(i["employee"] for i in hr["scope"]) == ["agent", "other_agent"] and hr["own"] == []
     text = messages.render("overdue_digest", hr, "en")
     assert text.title == "Overdue: 2 item(s)"
-    assert ("- agent · 2026-10 · self-rating · agent · due 2026-11-05 (15 day(s) late)" in text.lines)
+    assert "- agent · 2026-10 · Self-review · agent · due 2026-11-05 (15 day(s) late)" in text.lines
     # the deadline is 2026-11-05 00:00 UTC = 08:00 in Shanghai; on 20 Nov that is 15 days late
     assert agent_sheet.cycle.rating_deadline == dt.datetime(2026, 11, 5, tzinfo=dt.UTC)
 
@@ -135,3 +135,23 @@ def test_no_reminder_once_the_employee_has_appealed_or_the_sheet_is_closed(org, 
     Sheet.objects.filter(pk=sheet.pk).update(state="appealed")
     Notification.objects.filter(kind="appeal_window").delete()
     assert jobs.run().appeal_reminders == 0
+
+
+def test_a_late_360_rater_is_named_only_in_their_own_digest(org, sheet, notify_settings):
+    from kaohe.web.appraisal import services as svc
+    from kaohe.web.notify import jobs, messages
+    from kaohe.web.notify.models import Notification
+
+    sheet = walk_to(org, sheet, "targets_acknowledged")
+    svc.request_ratings(fresh(sheet), org.supervisor, role="peer", raters=[org.peer2],
+                        deadline=dt.datetime(2026, 11, 10, 10, tzinfo=dt.UTC))
+    Notification.objects.all().delete()
+    jobs.run()
+    digests = {n.recipient.username: n for n in Notification.objects.filter(kind="overdue_digest")}
+    own = messages.render("overdue_digest", digests["peer2"].params, "zh-hans").lines
+    name = sheet.cycle.name
+    assert f"- agent · “{name}” · 360 评价 · peer2 · 截止 2026-11-10（逾期 10 天）" in own
+    for boss in ("supervisor", "hr"):
+        lines = messages.render("overdue_digest", digests[boss].params, "zh-hans").lines
+        assert f"- agent · “{name}” · 360 评价 · 匿名评价人 · 截止 2026-11-10（逾期 10 天）" in lines
+        assert not any("peer2" in line for line in lines)

@@ -24,67 +24,82 @@ from django.utils import timezone
 from . import services
 from .models import Delivery, EventKind, Notification, RobotChannel
 
-# Sheet states that wait on one person, and who that is.
-WAITING_STATES = {"targets_set": "employee", "self_review": "employee", "supervisor_review": "supervisor",
-                  "reviewer_approval": "reviewer"}
-RATING_HOLDERS = {"self": "employee", "supervisor": "supervisor", "reviewer": "reviewer"}
+ANONYMOUS_ROLES = ("peer", "customer")  # 360 raters stay anonymous in anyone else's digest
+RATING_ROLES = ("peer", "customer", "qa")  # self/supervisor/reviewer ratings are the sheet's own steps
 
 
 @dataclass(frozen=True)
 class OverdueItem:
-    owner_id: int | None
+    owner_ids: frozenset[int]
     owner_name: str
     sheet: Any
-    step: str  # a key of messages.STEPS (or a rater role for ratings)
-    due: dt.datetime
+    step_zh: str
+    step_en: str
+    due: dt.date  # the last day, company time
+    role: str = ""  # the rater role of a rating request; "" for a sheet step
 
-    def as_params(self, zone: Any, today: dt.date) -> dict[str, Any]:
-        local_due = self.due.astimezone(zone)
+    def as_params(self, today: dt.date, *, for_owner: bool) -> dict[str, Any]:
+        hidden = self.role in ANONYMOUS_ROLES and not for_owner
         return {"employee": self.sheet.employee.name, "cycle": self.sheet.cycle.name,
-                "cycle_en": self.sheet.cycle.label, "step": self.step, "who": self.owner_name,
-                "due": f"{local_due:%Y-%m-%d}", "late": max((today - local_due.date()).days, 1)}
+                "cycle_en": self.sheet.cycle.label, "step_zh": self.step_zh, "step_en": self.step_en,
+                "who": "" if hidden else self.owner_name, "anonymous": hidden,
+                "due": f"{self.due:%Y-%m-%d}", "late": max((today - self.due).days, 1)}
 
 
-def _holder(sheet: Any, relation: str) -> Any:
-    emp = sheet.employee
-    if relation == "employee":
-        return emp
-    if relation == "supervisor":
-        return emp.manager
-    if relation == "reviewer":
-        return emp.manager.manager if emp.manager is not None else None
-    return None
+def _hr_covering(employee: Any, hr_users: list[Any]) -> frozenset[int]:
+    from kaohe.web.permissions import relations
+
+    return frozenset(u.pk for u in hr_users if "hr" in relations(u, employee))
 
 
 def overdue_items(now: dt.datetime, *, company: Any = None) -> list[OverdueItem]:
-    """Ratings past their deadline, and sheets still waiting on someone after the cycle's rating deadline."""
+    """Every pending step past its last day, with whom it waits on.
+
+    The steps and their deadlines are the workflow's own table (`ratings.PENDING_STEPS`, the same
+    the overdue page shows): sheet steps by the cycle's deadlines, 360/customer/QA requests by theirs.
+    """
     from kaohe.web.appraisal.models import Rating, Sheet
+    from kaohe.web.appraisal.services.ratings import PENDING_STEPS, RATING_STEP_NAMES, _deadline_of
     from kaohe.web.appraisal.workflow import ACTION_STATES
+    from kaohe.web.org.models import RoleAssignment
 
     items: list[OverdueItem] = []
     related = ("cycle__company", "employee__user", "employee__manager__user", "employee__manager__manager__user",
                "employee__department")
-    ratings = (Rating.objects.filter(submitted_at__isnull=True, deadline__lt=now, sheet__cycle__status="open")
-               .select_related("rater", *(f"sheet__{r}" for r in related)))
+    sheets = Sheet.objects.filter(state__in=list(PENDING_STEPS), cycle__status="open").select_related(*related)
+    ratings = (Rating.objects.filter(submitted_at__isnull=True, deadline__lt=now, sheet__cycle__status="open",
+                                     role__in=RATING_ROLES).select_related("rater", *(f"sheet__{r}" for r in related)))
     if company is not None:
-        ratings = ratings.filter(sheet__cycle__company=company)
+        sheets, ratings = sheets.filter(cycle__company=company), ratings.filter(sheet__cycle__company=company)
+    if hasattr(Sheet, "excluded_at"):
+        sheets = sheets.filter(excluded_at__isnull=True)
+    hr_users: dict[int, list[Any]] = defaultdict(list)
+    for ra in RoleAssignment.objects.filter(role="hr").select_related("user"):
+        if ra.user not in hr_users[ra.company_id]:
+            hr_users[ra.company_id].append(ra.user)
+    for s in sheets:
+        key, zh, en, who = PENDING_STEPS[s.state]
+        deadline = _deadline_of(s, key)
+        today = now.astimezone(services.company_zone(s.cycle.company)).date()
+        if deadline is None or today <= deadline:
+            continue
+        emp = s.employee
+        holder = {"employee": emp, "supervisor": emp.manager,
+                  "reviewer": emp.manager.manager if emp.manager is not None else None}.get(who)
+        if who == "hr":
+            owners, name = _hr_covering(emp, hr_users[s.cycle.company_id]), "HR"
+        else:
+            owners = frozenset({holder.user_id}) if holder is not None and holder.user_id else frozenset()
+            name = holder.name if holder is not None else "—"
+        items.append(OverdueItem(owners, name, s, zh, en, deadline))
     for r in ratings:
         if r.sheet.state not in ACTION_STATES.get(f"rate_{r.role}", frozenset()):
             continue  # the sheet has moved on; the request can no longer be answered
-        if r.rater_id is not None:
-            owner, name = r.rater, services.display_name(r.rater)
-        else:
-            emp = _holder(r.sheet, RATING_HOLDERS.get(r.role, ""))
-            owner, name = (emp.user if emp else None), (emp.name if emp else "—")
-        items.append(OverdueItem(getattr(owner, "pk", None), name, r.sheet, "rating", r.deadline))
-    sheets = (Sheet.objects.filter(state__in=list(WAITING_STATES), cycle__status="open",
-                                   cycle__rating_deadline__lt=now).select_related(*related))
-    if company is not None:
-        sheets = sheets.filter(cycle__company=company)
-    for s in sheets:
-        emp = _holder(s, WAITING_STATES[s.state])
-        items.append(OverdueItem(emp.user_id if emp else None, emp.name if emp else "—", s, s.state,
-                                 s.cycle.rating_deadline))
+        zh, en = RATING_STEP_NAMES.get(r.role, (r.role, r.role))
+        owners = frozenset({r.rater_id}) if r.rater_id else frozenset()
+        name = services.display_name(r.rater) if r.rater_id else "—"
+        due = r.deadline.astimezone(services.company_zone(r.sheet.cycle.company)).date()
+        items.append(OverdueItem(owners, name, r.sheet, zh, en, due, r.role))
     return items
 
 
@@ -106,7 +121,7 @@ def _overseers(items: list[OverdueItem]) -> dict[int, list[OverdueItem]]:
         for user in holders:
             if relations(user, emp) & {"hr", "supervisor"}:
                 seen.add(user.pk)
-        for uid in seen - {item.owner_id}:
+        for uid in seen - item.owner_ids:
             scope[uid].append(item)
     return scope
 
@@ -178,8 +193,8 @@ def send_overdue_digests(now: dt.datetime, *, company: Any = None) -> tuple[int,
         return 0, 0
     own: dict[int, list[OverdueItem]] = defaultdict(list)
     for item in items:
-        if item.owner_id is not None:
-            own[item.owner_id].append(item)
+        for uid in item.owner_ids:
+            own[uid].append(item)
     scope = _overseers(items)
     users = get_user_model().objects.filter(pk__in=set(own) | set(scope), is_active=True).order_by("pk")
     digests = 0
@@ -189,11 +204,10 @@ def send_overdue_digests(now: dt.datetime, *, company: Any = None) -> tuple[int,
         co = first.sheet.cycle.company
         if not daytime(now, co):
             continue
-        zone = services.company_zone(co)
-        today = now.astimezone(zone).date()
+        today = now.astimezone(services.company_zone(co)).date()
         params = {"count": len(mine) + len(theirs),
-                  "own": [i.as_params(zone, today) for i in _sorted(mine)],
-                  "scope": [i.as_params(zone, today) for i in _sorted(theirs)]}
+                  "own": [i.as_params(today, for_owner=True) for i in _sorted(mine)],
+                  "scope": [i.as_params(today, for_owner=False) for i in _sorted(theirs)]}
         note = services.notify(user, EventKind.OVERDUE_DIGEST, company=co, params=params,
                                url=services.url_for("notify:inbox", fallback="ui:home"),
                                dedup_key=f"overdue:{user.pk}:{today}", group_key=f"overdue:{user.pk}:{today}",
@@ -203,7 +217,7 @@ def send_overdue_digests(now: dt.datetime, *, company: Any = None) -> tuple[int,
 
 
 def _sorted(items: list[OverdueItem]) -> list[OverdueItem]:
-    return sorted(items, key=lambda i: (i.due, i.sheet.employee.code, i.step))
+    return sorted(items, key=lambda i: (i.due, i.sheet.employee.code, i.step_en))
 
 
 def _group_digests(items: list[OverdueItem], now: dt.datetime) -> int:
@@ -227,7 +241,7 @@ def _group_digests(items: list[OverdueItem], now: dt.datetime) -> int:
         zone = services.company_zone(ch.company)
         today = now.astimezone(zone).date()
         scope = ch.department.name if ch.department_id else ch.company.name
-        params = {"count": len(mine), "own": [], "scope": [i.as_params(zone, today) for i in _sorted(mine)]}
+        params = {"count": len(mine), "own": [], "scope": [i.as_params(today, for_owner=False) for i in _sorted(mine)]}
         d = services.post_to_group(ch, EventKind.OVERDUE_DIGEST, params,
                                    services.url_for("notify:inbox", fallback="ui:home"),
                                    f"overdue:{today}", now=now)

@@ -65,6 +65,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "peer": ("同事评价", "peer"), "customer": ("内部客户评价", "internal customer"), "qa": ("质检", "QA"),
 }
 LINK_TEXT = ("在考核系统中打开", "Open in Kaohe")
+ANONYMOUS = ("匿名评价人", "an anonymous rater")
 GROUP_TO = ("提醒 {who}：", "For {who}: ")
 DIGEST_OWN = ("您的事项", "Yours")
 DIGEST_SCOPE = ("您负责范围内他人的事项", "Others' items in your scope")
@@ -92,10 +93,14 @@ def _fmt(template: str, params: dict[str, Any]) -> str:
 def localized_params(params: dict[str, Any], language: str) -> dict[str, Any]:
     out = dict(params)
     en = language.startswith("en")
-    if "step" in params:
+    if "step_zh" in params:
+        out["step"] = params["step_en"] if language.startswith("en") else params["step_zh"]
+    elif "step" in params:
         out["step"] = _pick(STEPS.get(params["step"], (params["step"], params["step"])), language)
     if "role" in params:
         out["role"] = _pick(ROLES.get(params["role"], (params["role"], params["role"])), language)
+    if params.get("anonymous"):
+        out["who"] = _pick(ANONYMOUS, language)
     if not params.get("deadline"):
         out["deadline"] = "—"
     cycle = params.get("cycle_en" if en else "cycle") or params.get("cycle", "")
