@@ -221,7 +221,7 @@ def _sorted(items: list[OverdueItem]) -> list[OverdueItem]:
 
 
 def _group_digests(items: list[OverdueItem], now: dt.datetime) -> int:
-    """One line a day to each robot posting digests: how many items are overdue in its scope."""
+    """One message a day to each robot posting digests: how many items of each step are overdue in its scope."""
     from . import messages
 
     posted = 0
@@ -238,10 +238,14 @@ def _group_digests(items: list[OverdueItem], now: dt.datetime) -> int:
             continue
         if not daytime(now, ch.company):
             continue
-        zone = services.company_zone(ch.company)
-        today = now.astimezone(zone).date()
+        today = now.astimezone(services.company_zone(ch.company)).date()
         scope = ch.department.name if ch.department_id else ch.company.name
-        params = {"count": len(mine), "own": [], "scope": [i.as_params(today, for_owner=False) for i in _sorted(mine)]}
+        # a group sees counts per step, not who is late: names stay in the personal digests
+        counted: dict[tuple[str, str], int] = defaultdict(int)
+        for i in _sorted(mine):
+            counted[(i.step_zh, i.step_en)] += 1
+        params = {"count": len(mine), "own": [], "scope": [],
+                  "steps": [{"step_zh": zh, "step_en": en, "n": n} for (zh, en), n in counted.items()]}
         d = services.post_to_group(ch, EventKind.OVERDUE_DIGEST, params,
                                    services.url_for("notify:inbox", fallback="ui:home"),
                                    f"overdue:{today}", now=now)

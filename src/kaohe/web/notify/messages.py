@@ -72,6 +72,7 @@ DIGEST_SCOPE = ("您负责范围内他人的事项", "Others' items in your scop
 DIGEST_LINE = ("{employee} · {cycle} · {step} · {who} · 截止 {due}（逾期 {late} 天）",
                "{employee} · {cycle} · {step} · {who} · due {due} ({late} day(s) late)")
 DIGEST_MORE = ("另有 {n} 项，请在系统中查看。", "{n} more; see them in Kaohe.")
+GROUP_STEP_LINE = ("{step}：{n} 项", "{step}: {n}")
 GROUP_DIGEST = ("{scope}：{count} 项逾期事项", "{scope}: {count} overdue item(s)")
 EMAIL_FOOTER = ("如需更改提醒方式，请打开“通知设置”：{prefs}", "To change how you are notified, open your settings: {prefs}")
 DIGEST_LIMIT = 20
@@ -127,6 +128,8 @@ def render(kind: str, params: dict[str, Any], language: str) -> Rendered:
 
 def _digest_lines(params: dict[str, Any], language: str) -> list[str]:
     out: list[str] = []
+    for step in params.get("steps") or []:
+        out.append("- " + _fmt(_pick(GROUP_STEP_LINE, language), localized_params(step, language)))
     for label, key in ((DIGEST_OWN, "own"), (DIGEST_SCOPE, "scope")):
         items = params.get(key) or []
         if not items:
