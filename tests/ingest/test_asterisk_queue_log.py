@@ -215,3 +215,12 @@ def test_a_call_with_no_pause_within_the_gap_is_not_left_pending(data_dir: Path,
     assert rep.committed and rep.pending_calls == 0
     c9 = _calls(data_dir)["c9"]
     assert (c9["talk_s"], c9["acw_s"]) == (88.0, 0.0)
+
+
+def test_line_problems_are_worded_in_chinese_too(data_dir: Path) -> None:
+    from kaohe.metrics.ingest.sources.base import message_zh
+
+    rep = import_queue_log(DATA / "queue_log.1", data_dir, options=PAUSE)
+    zh = {e.row: message_zh(e.reason) for e in rep.errors}
+    assert zh[19] == "队列日志每行至少有 5 个字段(时间戳|callid|队列|座席|事件),此行只有 1 个"
+    assert zh[22] == "CONNECT 事件的排队等待时长(holdtime)不是数字"
