@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "kaohe.web.appraisal",
     "kaohe.web.workdays",  # clock: year schedules, provisional deadlines
     "kaohe.web.kpidefs",  # sources: the KPI definitions each company chooses, with history
+    "django_tables2",  # the HR setup directories (tables with sorting and paging)
+    "django_filters",  # … and their search and filter forms
 ]
 # Apps of the UI, reports and API engineers register themselves here when present,
 # so that this file does not need to change each time one of them lands.
@@ -128,8 +130,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django_tables2",  # the HR setup directories (tables with sorting and paging)
-    "django_filters",  # … and their search and filter forms
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
