@@ -160,7 +160,7 @@ def test_a_department_cannot_move_under_itself(org):
 
 
 SETUP_PAGES = ["ui:setup_home", "ui:setup_org", "ui:setup_employees", "ui:setup_employee_add", "ui:setup_roles",
-               "ui:setup_company", "ui:setup_department_add", "ui:setup_team_add"]
+               "ui:setup_company", "ui:setup_department_add", "ui:setup_team_add", "ui:setup_org_preset"]
 
 
 @pytest.mark.parametrize("name", SETUP_PAGES)
@@ -231,3 +231,23 @@ def test_hr_adds_a_team_to_the_org_tree(org):
     assert 'data-testid="team-c"' in tree and "三组" in tree
     assert AuditEvent.objects.filter(action="org.create_team", object_id=str(team.pk)).exists()
     assert Department.objects.filter(company=org.company).count() == 2
+
+
+def test_hr_starts_the_org_tree_from_a_preset_once_and_a_second_copy_needs_a_prefix(org):
+    from kaohe.library.presets import default_presets
+
+    hr = _client(org.hr)
+    url = reverse("ui:setup_org_preset")
+    chosen = default_presets()[0]
+    units = len(list(chosen.walk()))
+    before = Department.objects.filter(company=org.company).count()
+    response = hr.post(url, {"preset": chosen.id, "prefix": "", "form_token": _token(hr.get(url).content.decode())})
+    assert response.status_code == 302
+    assert Department.objects.filter(company=org.company).count() == before + units
+    assert AuditEvent.objects.filter(action="org.instantiate_preset").count() == 1
+    again = hr.post(url, {"preset": chosen.id, "prefix": "", "form_token": _token(hr.get(url).content.decode())})
+    assert again.status_code == 200 and again.context["form"].errors  # the codes exist: nothing added
+    assert Department.objects.filter(company=org.company).count() == before + units
+    third = hr.post(url, {"preset": chosen.id, "prefix": "b-", "form_token": _token(hr.get(url).content.decode())})
+    assert third.status_code == 302
+    assert Department.objects.filter(company=org.company).count() == before + 2 * units

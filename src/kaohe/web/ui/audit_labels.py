@@ -52,6 +52,7 @@ ACTIONS: dict[str, Any] = {
     "org.create_team": _("Team added"),
     "org.update_team": _("Team changed"),
     "org.update_settings": _("Company settings changed"),
+    "org.instantiate_preset": _("Org tree started from a preset"),
     "role.add": _("Role added"),
     "role.remove": _("Role removed"),
     "user.create": _("Login created"),
@@ -117,6 +118,8 @@ FIELDS: dict[str, Any] = {
     "employee": _("Employee"), "cycle": _("Cycle"), "deadline": _("Deadline"), "count": _("Count"),
     "password": _("Password"), "channel": _("Channel"), "errors": _("Problems"), "problems": _("Problems"),
     "employees": _("Employees"), "values": _("Values"), "computation": _("Computation"),
+    "preset": _("Structure"), "prefix": _("Code prefix"), "teams": _("Teams"), "departments": _("Departments"),
+    "positions_created": _("Positions added"),
 }
 
 

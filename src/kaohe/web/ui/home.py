@@ -135,6 +135,9 @@ def _supervisor(user: Any) -> list[Todo]:
     ):
         if counts.get(state):
             todos.append(Todo(label, team, counts[state], "", tone, testid))
+    overdue = _overdue(user)
+    if overdue and overdue[0]:
+        todos.append(Todo(_("Steps past their deadline"), team, overdue[0], "", "danger", "todo-overdue"))
     interviews = mine.filter(state=S.PUBLISHED, interview__isnull=True).count()
     if interviews:
         todos.append(Todo(_("Interviews to hold"), team, interviews, "", "warning", "todo-interviews"))
@@ -205,12 +208,19 @@ def _hr(user: Any) -> list[Todo]:
         total = sum(states.values())
         todos.append(Todo(cycle.name, _url("ui:cycle_progress", cycle.pk), total,
                           _("Step: %(step)s") % {"step": cycle_step(states)}, "primary", f"todo-cycle-{cycle.pk}"))
-    now = timezone.now()
-    overdue = Rating.objects.filter(sheet__cycle__company_id__in=companies, sheet__cycle__status="open",
-                                    submitted_at__isnull=True, deadline__lt=now).count()
-    if overdue:
-        todos.append(Todo(_("Ratings past their deadline"), _url("ui:cycle_list"), overdue, "", "danger",
-                          "todo-overdue"))
+    overdue = _overdue(user)
+    if overdue is not None:
+        count, cycle_id = overdue
+        if count:
+            todos.append(Todo(_("Steps past their deadline"), _url("ui:cycle_progress", cycle_id), count,
+                              _("Targets, ratings, reviews, interviews and acknowledgements"), "danger",
+                              "todo-overdue"))
+    else:  # the overdue service is not there: ratings past their deadline
+        n = Rating.objects.filter(sheet__cycle__company_id__in=companies, sheet__cycle__status="open",
+                                  submitted_at__isnull=True, deadline__lt=timezone.now()).count()
+        if n:
+            todos.append(Todo(_("Ratings past their deadline"), _url("ui:cycle_list"), n, "", "danger",
+                              "todo-overdue"))
     appeals = Appeal.objects.filter(sheet__cycle__company_id__in=companies, outcome="pending")
     to_assign = appeals.filter(re_reviewer__isnull=True).count()
     if appeals.exists():
@@ -223,6 +233,19 @@ def _hr(user: Any) -> list[Todo]:
         todos.append(Todo(_("Imports to confirm"), _url("ui:upload_report", first.pk) if first else "",
                           validated.count(), "", "warning", "todo-imports"))
     return todos
+
+
+def _overdue(user: Any) -> tuple[int, int] | None:
+    """(steps past their deadline, the open cycle with most of them), from the appraisal services."""
+    try:
+        from kaohe.web.appraisal.services import overdue_steps
+    except ImportError:
+        return None
+    items = [i for i in overdue_steps(user) if i.sheet.cycle.status == "open"]
+    if not items:
+        return 0, 0
+    per_cycle = Counter(i.sheet.cycle_id for i in items)
+    return len(items), per_cycle.most_common(1)[0][0]
 
 
 def _director(user: Any) -> list[Todo]:
