@@ -21,7 +21,17 @@ from django.utils import timezone
 
 from kaohe.web.audit.services import record
 from kaohe.web.errors import InvalidInput, ValidationReport
-from kaohe.web.org.models import Company, Department, Employee, Level, Position, Role, RoleAssignment, Scope, Team
+from kaohe.web.org.models import (
+    Company,
+    Department,
+    Employee,
+    Level,
+    Position,
+    Role,
+    RoleAssignment,
+    Scope,
+    Team,
+)
 from kaohe.web.permissions import forget_cached_roles, require
 
 

@@ -3,8 +3,20 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from .views import account, appeals, audit, competency, cycles, employees, ratings, sheets, team, uploads
-from .views import setup_org, setup_people
+from .views import (
+    account,
+    appeals,
+    audit,
+    competency,
+    cycles,
+    employees,
+    ratings,
+    setup_org,
+    setup_people,
+    sheets,
+    team,
+    uploads,
+)
 
 app_name = "ui"
 
