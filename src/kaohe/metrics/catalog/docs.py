@@ -174,6 +174,7 @@ DEFINITIONS_ZH = """### 各中心自选的指标口径
 区间报表(Avaya CMS、Genesys Cloud、阿里云)只含其自身阈值下的计数:服务水平只能按报表的阈值(`sl_threshold_s`)计算,
 其他阈值为缺失;短放弃按报表自己的短放弃定义;处理类指标读座席行,队列类指标(服务水平、平均应答速度、呼损率)读队列行,
 同时导入座席表与队列表也不会重复计算。来源追溯注明“来自区间报表”,没有逐条呼叫明细。
+同一时段既导入了逐条记录又导入了区间报表时,两者相加:每个时段请只导入其中一种。
 """
 
 DEFINITIONS_EN = """### KPI definitions each center chooses
@@ -199,7 +200,8 @@ Interval reports (Avaya CMS, Genesys Cloud, Alibaba Cloud) hold counts for their
 level is computed for the report's threshold (`sl_threshold_s`) and is missing for any other; short abandons are
 the report's own. Handling KPIs read a report's agent rows and queue KPIs (service level, ASA, abandon rate) its
 queue rows, so loading both an agent and a split table never counts a call twice. Provenance says "from an
-interval report": there is no per-call drill-down.
+interval report": there is no per-call drill-down. Records and an interval report loaded for the same period add
+up: load one or the other for each period.
 """
 
 
