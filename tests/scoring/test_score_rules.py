@@ -400,3 +400,21 @@ def test_the_strictest_of_several_grade_caps_wins_and_sheet_zero_ignores_bonus()
     s = scheme([category("perf", 100, [indicator("qa", QA_GATE, 100), zero, caps[2]])], grading=GRADING)
     result = score_sheet(s, sheet(qa=value(90), fraud=IndicatorInput(counts={"n": 1}), bonus=value(1)))
     assert (result.total, result.grade) == (D(0), "D")
+
+
+def test_several_raters_mean_level_is_scored_in_proportion_between_anchors():
+    # three customers rate 3, 4 and 4: the mean level 11/3 lies between 3 (15) and 4 (20) → 15 + 5 × 2/3
+    result, item = only(indicator("initiative", FIVE_LEVELS, 25), value(D(11) / D(3)), scale="points")
+    assert item.status == "scored"
+    assert item.score.quantize(D("0.01")) == D("18.33")
+    assert "3 级" in item.trace.summary_zh and "4 级" in item.trace.summary_zh
+
+
+def test_a_whole_level_missing_from_the_table_stays_an_error():
+    from kaohe.scheme.kinds.levels import LevelAnchor, LevelRule
+    from kaohe.scheme.models import Text
+
+    sparse = LevelRule(type="levels", levels=[LevelAnchor(level=1, score=D(0), anchor=Text(zh="差")),
+                                              LevelAnchor(level=3, score=D(100), anchor=Text(zh="好"))])
+    result, item = only(indicator("x", sparse, 100), value(2))
+    assert [i.code for i in result.issues] == ["unknown_level"]

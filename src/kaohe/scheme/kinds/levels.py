@@ -63,6 +63,14 @@ class LevelsKind(RuleKind[LevelRule]):
                 desc = anchor.anchor.en or anchor.anchor.zh
                 en = f"{ctx.name_en} rated level {anchor.level} ({desc}): score {num(anchor.score)}"
                 return RuleOutcome(anchor.score, zh, en, [TraceStep(zh, en)])
+        between = _interpolated(rule, value)
+        if between is not None:  # several raters of one role: the mean of their levels
+            low, high, score = between
+            zh = (f"{ctx.name_zh} 多人评分的平均等级 {num(value)}，在 {low.level} 级（{num(low.score)} 分）与 "
+                  f"{high.level} 级（{num(high.score)} 分）之间按比例得 {num(score)} 分")
+            en = (f"{ctx.name_en}: the raters' mean level {num(value)} lies between level {low.level} "
+                  f"({num(low.score)}) and level {high.level} ({num(high.score)}): score {num(score)} in proportion")
+            return RuleOutcome(score, zh, en, [TraceStep(zh, en)])
         known = "、".join(str(a.level) for a in rule.levels)
         return rule_error(
             "unknown_level",
@@ -117,3 +125,18 @@ class LevelsKind(RuleKind[LevelRule]):
 
 
 register(LevelsKind())
+
+
+def _interpolated(rule: LevelRule, value: Decimal | None) -> tuple[LevelAnchor, LevelAnchor, Decimal] | None:
+    """A non-whole level between two adjacent anchors (the mean of several raters' levels), scored in proportion.
+
+    Whole levels missing from the table stay errors; so do values outside it.
+    """
+    if value is None or value == value.to_integral_value():
+        return None
+    ordered = sorted(rule.levels, key=lambda a: a.level)
+    for low, high in zip(ordered, ordered[1:]):
+        if low.level < value < high.level:
+            share = (value - low.level) / (high.level - low.level)
+            return low, high, low.score + (high.score - low.score) * share
+    return None
