@@ -28,6 +28,9 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
         "KAOHE_SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(50)),
         "KAOHE_ALLOWED_HOSTS": "kaohe.example", "KAOHE_CSRF_TRUSTED_ORIGINS": "https://kaohe.example",
         "KAOHE_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "kaohe.web.settings",
+        # signing keys outside the database (kaohe.web.keys): production refuses to run without them
+        "KAOHE_AUDIT_KEY": "prod1:" + secrets.token_urlsafe(40),
+        "KAOHE_BACKUP_KEY": "prod1:" + secrets.token_urlsafe(40),
     })
     return env
 

@@ -1,7 +1,7 @@
 """`kaohe backup FILE [--company CODE]` and `kaohe restore FILE`.
 
 Registered in `kaohe.cli.main` with `app.add_typer(backup_app)` (no name: the two commands
-sit at the top level). The work is done by `kaohe.backup`; this only translates.
+sit at the top level). The work is done by `kaohe.web.backup`; this only translates.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def backup_cmd(
 ) -> None:
     """Write a backup of a company: rows, audit chain, event store. 备份一个公司的全部数据。"""
     _django()
-    from kaohe.backup import BackupError, backup
+    from kaohe.web.backup import BackupError, backup
 
     try:
         summary = backup(file, company=company)
@@ -49,17 +49,22 @@ def backup_cmd(
 def restore_cmd(
     file: Annotated[Path, typer.Argument(help="Archive written by kaohe backup 备份文件", exists=True,
                                          dir_okay=False)],
+    accept_unsigned: Annotated[bool, typer.Option(
+        "--accept-unsigned", help="Restore even without a valid signature of this installation's backup key "
+                                  "(only for an archive you trust) 接受未签名或签名不符的备份")] = False,
 ) -> None:
     """Restore a backup into an empty database (all or nothing). 恢复备份到空数据库。"""
     _django()
-    from kaohe.backup import BackupError, restore
+    from kaohe.web.backup import BackupError, restore
     from kaohe.web.audit.services import verify_chain
 
     try:
-        summary = restore(file)
+        summary = restore(file, accept_unsigned=accept_unsigned)
     except BackupError as exc:
         typer.echo(f"{exc.message_zh}\n{exc.message_en}", err=True)
         raise typer.Exit(1) from None
+    for warning in summary.warnings:
+        typer.echo(warning, err=True)
     report = verify_chain()
     rows = sum(summary.counts.values())
     typer.echo(f"已恢复 {', '.join(summary.companies)}：{rows} 行，{summary.files} 个文件；"

@@ -98,6 +98,20 @@ else:
 ALLOWED_HOSTS = env_list("KAOHE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 DATA_DIR = Path(env_str("KAOHE_DATA_DIR", str(REPO_DIR / "var"))).resolve()
+# Privacy and integrity (issue 12): signing keys outside the database (kaohe.web.keys; docs/operations.md).
+# | KAOHE_AUDIT_KEY | (none) | audit chain HMAC keys "id:secret,…" (the last one signs); outside production a key file is made under DATA_DIR/keys |
+# | KAOHE_AUDIT_KEY_FILE | (none) | file of "id secret" lines instead of KAOHE_AUDIT_KEY (production needs one of the two) |
+# | KAOHE_BACKUP_KEY / KAOHE_BACKUP_KEY_FILE | (none) | the same for signing backup manifests |
+# | KAOHE_AUDIT_CHECKPOINT_FILE | DATA_DIR/audit/checkpoints.log | signed audit checkpoints, kept outside the database |
+# | KAOHE_API_DOCS_PUBLIC | false | serve the OpenAPI schema and page without login in production |
+# | KAOHE_MAX_BODY_BYTES | 67108864 | largest request body; more gets 413 (the 50,000-row push fits) |
+KAOHE_AUDIT_KEY = env_str("KAOHE_AUDIT_KEY", "")
+KAOHE_AUDIT_KEY_FILE = env_str("KAOHE_AUDIT_KEY_FILE", "")
+KAOHE_BACKUP_KEY = env_str("KAOHE_BACKUP_KEY", "")
+KAOHE_BACKUP_KEY_FILE = env_str("KAOHE_BACKUP_KEY_FILE", "")
+KAOHE_AUDIT_CHECKPOINT_FILE = env_str("KAOHE_AUDIT_CHECKPOINT_FILE", "")
+KAOHE_API_DOCS_PUBLIC = env_bool("KAOHE_API_DOCS_PUBLIC", False)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("KAOHE_MAX_BODY_BYTES", 64 * 1024 * 1024)
 # The event store of each company lives under DATA_DIR/events/<company code>.
 KAOHE_EVENTS_DIR = DATA_DIR / "events"
 KAOHE_UPLOADS_DIR = DATA_DIR / "uploads"
@@ -132,6 +146,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kaohe.web.audit.signals.AuditActorMiddleware",  # privacy: who made a privilege change (signals)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kaohe.web.api.errors.ErrorShapeMiddleware",  # api: one JSON error shape under /api/

@@ -1,6 +1,6 @@
 """The audit trail: append-only, hash-chained events.
 
-Each event stores the SHA-256 of its canonical content, and that content includes
+Each event stores the HMAC-SHA256 (key outside the database, `key_id` names it) of its canonical content, and that content includes
 the previous event's hash and the event's sequence number. Editing an event breaks
 its own hash; deleting one breaks the chain (a gap in `seq`, or a `prev_hash` that no
 longer matches); deleting the newest ones shows against `AuditHead`.
@@ -46,6 +46,7 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=32, blank=True, default="")  # "" = written before keying (plain SHA-256)
 
     objects = AuditQuerySet.as_manager()
 
@@ -71,3 +72,4 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    chain_id = models.CharField(max_length=32, blank=True, default="")  # names this chain's checkpoints

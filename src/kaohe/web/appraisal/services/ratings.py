@@ -16,6 +16,7 @@ from kaohe.scheme.kinds import kind_of
 from kaohe.scheme.models import CountsSource, ManualSource
 from kaohe.web.appraisal.models import RaterRole, Rating, Sheet
 from kaohe.web.appraisal.services._common import audit_sheet, save_sheet
+from kaohe.web.audit.services import ANONYMOUS_ROLES, rater_pseudonym, record
 from kaohe.web.errors import InvalidInput, ValidationReport
 from kaohe.web.permissions import can, require, visible_sheets
 
@@ -149,9 +150,14 @@ def submit_rating(sheet: Sheet, actor: Any, *, role: str, indicator: str, score:
         existing.comment = comment
         existing.submitted_at = timezone.now()
         existing.save()
-        # peer ratings stay anonymous in the trail shown to the employee: the rater id is not in before/after
-        audit_sheet(actor, "rating.submit", sheet, before=before,
-                    after={"indicator": indicator, "role": role, "score": value, "counts": existing.counts})
+        after = {"indicator": indicator, "role": role, "score": value, "counts": existing.counts}
+        if role in ANONYMOUS_ROLES:
+            # 360 raters stay anonymous in the trail HR and auditors read: a keyed pseudonym, stable
+            # within this sheet, stands for the rater (no user id, no name)
+            record(None, "rating.submit", sheet, before=before, after=after, company_id=sheet.cycle.company_id,
+                   actor_label=rater_pseudonym(sheet.pk, actor.pk))
+        else:
+            audit_sheet(actor, "rating.submit", sheet, before=before, after=after)
     return existing
 
 

@@ -76,7 +76,11 @@ def _next_number(sheet: Sheet) -> int:
 def _version_summary(v: ScoreVersion | None) -> dict[str, Any] | None:
     if v is None:
         return None
-    return {"number": v.number, "kind": v.kind, "total": v.total, "grade": v.grade}
+    from kaohe.web.audit.rows import result_digest
+
+    # the digest lets `kaohe audit verify` find a result changed directly in the database
+    return {"number": v.number, "kind": v.kind, "total": v.total, "grade": v.grade,
+            "result_sha256": result_digest(v.result)}
 
 
 def score_sheet(sheet: Sheet, actor: Any, *, expected_version: int | None = None) -> Sheet:

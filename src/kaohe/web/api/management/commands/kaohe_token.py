@@ -55,8 +55,12 @@ class Command(BaseCommand):
                               f"{','.join(t.scopes):60} expires {t.expires_at:%Y-%m-%d}  {t.name}")
 
     def _revoke(self, opts: dict[str, Any]) -> None:
-        n = IntegrationToken.objects.filter(key_prefix=opts["prefix"], revoked_at__isnull=True).update(
-            revoked_at=timezone.now())
+        # one save per token (not a queryset update): the audit signal records each revocation
+        tokens = list(IntegrationToken.objects.filter(key_prefix=opts["prefix"], revoked_at__isnull=True))
+        for token in tokens:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+        n = len(tokens)
         if not n:
             raise CommandError(f"no active token with prefix {opts['prefix']!r}")
         self.stdout.write(f"revoked {opts['prefix']}")

@@ -21,6 +21,14 @@ along (the manifest counts them) — the chain cannot be verified in pieces.
 Restore checks every member's checksum before it touches anything, copies the files, then
 loads all rows in one transaction; audit events are inserted with `bulk_create`, which
 bypasses the append-only `save()` guard without changing a byte of them.
+
+Signing: checksums alone only show accidental damage; whoever edits a row can recompute them.
+So the manifest (which holds every member's checksum) is signed with the backup key
+(`kaohe.web.keys`, kept outside the database and outside the archive), in the member
+`manifest.sig` ({"key_id", "hmac_sha256"} over the manifest's exact bytes). Restore refuses an
+archive without a signature or with a wrong one, saying which, unless the caller passes
+`accept_unsigned=True` (`kaohe restore --accept-unsigned`), for example for archives written
+before signing existed. A restore into a database without Kaohe's schema migrates it first.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from typing import Any
 
 FORMAT = "kaohe-backup"
 FORMAT_VERSION = 1
+SIGNATURE_MEMBER = "manifest.sig"
 
 
 class BackupError(Exception):
@@ -270,12 +279,17 @@ def backup(dest: str | Path, company: str | None = None) -> BackupSummary:
         }
         dest.parent.mkdir(parents=True, exist_ok=True)
         partial = dest.with_name(dest.name + ".partial")
+        from kaohe.web.keys import keyring
+
+        ring = keyring("backup")
         with tarfile.open(partial, "w:gz") as tar:
             data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-            info = tarfile.TarInfo("manifest.json")
-            info.size = len(data)
-            info.mtime = int(datetime.now(UTC).timestamp())
-            tar.addfile(info, io.BytesIO(data))
+            signature = json.dumps({"key_id": ring.current_id, "hmac_sha256": ring.sign(data)}).encode()
+            for name, content in (("manifest.json", data), (SIGNATURE_MEMBER, signature)):
+                info = tarfile.TarInfo(name)
+                info.size = len(content)
+                info.mtime = int(datetime.now(UTC).timestamp())
+                tar.addfile(info, io.BytesIO(content))
             for p in members:
                 tar.add(p, arcname=str(p.relative_to(stage)), recursive=False)
         partial.replace(dest)  # a half-written archive never carries the final name
@@ -289,15 +303,55 @@ def _vendor() -> str:
 
 
 # ---- restore -----------------------------------------------------------------------------------
-def read_manifest(path: str | Path) -> dict[str, Any]:
+class UnsignedBackup(BackupError):
+    """The archive carries no valid signature of the configured backup key."""
+
+
+def _read_member(tar: tarfile.TarFile, name: str) -> bytes | None:
+    try:
+        member = tar.getmember(name)
+    except KeyError:
+        return None
+    fh = tar.extractfile(member)
+    return None if fh is None else fh.read()
+
+
+def check_signature(manifest_bytes: bytes, signature: bytes | None) -> None:
+    """Raise `UnsignedBackup` (saying why) unless the manifest is signed with a key of the backup keyring."""
+    from kaohe.web.keys import keyring
+
+    if signature is None:
+        raise UnsignedBackup("备份没有签名（manifest.sig 缺失），无法确认未被篡改；确认来源可信后可加 --accept-unsigned 恢复",
+                             "The backup is not signed (no manifest.sig), so it cannot be shown to be untampered; "
+                             "restore it with --accept-unsigned only if you trust where it came from")
+    try:
+        sig = json.loads(signature.decode("utf-8"))
+        key_id, mac = str(sig["key_id"]), str(sig["hmac_sha256"])
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise UnsignedBackup("备份的签名无法读取", "The backup's signature cannot be read") from None
+    ring = keyring("backup")
+    if key_id not in ring.keys:
+        raise UnsignedBackup(f"备份由密钥 {key_id} 签名，本机的备份密钥环中没有该密钥",
+                             f"The backup is signed with key {key_id}, which is not in this installation's "
+                             f"backup keyring")
+    if not ring.verify(manifest_bytes, mac, key_id):
+        raise UnsignedBackup("备份签名不符：清单在签名后被修改（或用了别的密钥）；未恢复任何数据",
+                             "The backup's signature does not match: the manifest was changed after signing "
+                             "(or signed with another key); nothing was restored")
+
+
+def read_manifest(path: str | Path, *, accept_unsigned: bool = False) -> dict[str, Any]:
     try:
         with tarfile.open(path, "r:gz") as tar:
-            member = tar.getmember("manifest.json")
-            fh = tar.extractfile(member)
-            assert fh is not None
-            manifest: dict[str, Any] = json.loads(fh.read().decode("utf-8"))
+            raw = _read_member(tar, "manifest.json")
+            if raw is None:
+                raise KeyError("manifest.json")
+            signature = _read_member(tar, SIGNATURE_MEMBER)
+            manifest: dict[str, Any] = json.loads(raw.decode("utf-8"))
     except (tarfile.TarError, KeyError, OSError, EOFError, ValueError) as exc:
         raise BackupError(f"不是有效的 Kaohe 备份文件：{exc}", f"Not a readable Kaohe backup: {exc}") from None
+    if not accept_unsigned:
+        check_signature(raw, signature)
     if manifest.get("format") != FORMAT:
         raise BackupError("不是 Kaohe 备份文件", "Not a Kaohe backup archive")
     if manifest.get("format_version") != FORMAT_VERSION:
@@ -307,9 +361,10 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
     return manifest
 
 
-def verify_archive(path: str | Path, into: Path) -> dict[str, Any]:
-    """Extract into `into` and check every member against the manifest; raise on any difference."""
-    manifest = read_manifest(path)
+def verify_archive(path: str | Path, into: Path, *, accept_unsigned: bool = False) -> dict[str, Any]:
+    """Check the signature, extract into `into` and check every member against the manifest;
+    raise on any difference."""
+    manifest = read_manifest(path, accept_unsigned=accept_unsigned)
     expected: dict[str, dict[str, Any]] = manifest["members"]
     try:
         with tarfile.open(path, "r:gz") as tar:
@@ -317,7 +372,7 @@ def verify_archive(path: str | Path, into: Path) -> dict[str, Any]:
             tar.extractall(into, filter="data")  # refuses absolute paths, links out of the tree, devices
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise BackupError(f"备份文件已损坏：{exc}", f"The backup archive is damaged: {exc}") from None
-    present = set(names) - {"manifest.json"}
+    present = set(names) - {"manifest.json", SIGNATURE_MEMBER}
     problems = []
     for name in sorted(set(expected) - present):
         problems.append(f"missing {name}")
@@ -368,8 +423,26 @@ def _check_target_is_free(manifest: dict[str, Any], objects: list[Any]) -> None:
                           f"restore into an empty database")
 
 
-def restore(path: str | Path) -> RestoreSummary:
-    """Restore an archive into an empty database; all or nothing."""
+def ensure_schema() -> bool:
+    """Apply Kaohe's migrations when the database lacks them (a fresh data dir); True if it migrated."""
+    from django.core.management import call_command
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not plan:
+        return False
+    call_command("migrate", interactive=False, verbosity=0)
+    return True
+
+
+def restore(path: str | Path, *, accept_unsigned: bool = False) -> RestoreSummary:
+    """Restore an archive into an empty database; all or nothing.
+
+    Refuses an unsigned or wrongly signed archive (`UnsignedBackup`) unless `accept_unsigned`.
+    """
     from django.core import serializers
     from django.core.management.color import no_style
     from django.db import connection, transaction
@@ -378,7 +451,8 @@ def restore(path: str | Path) -> RestoreSummary:
 
     with tempfile.TemporaryDirectory(prefix="kaohe-restore-") as tmp:
         root = Path(tmp)
-        manifest = verify_archive(path, root)
+        manifest = verify_archive(path, root, accept_unsigned=accept_unsigned)
+        migrated = ensure_schema()
         objects = []
         counts: dict[str, int] = {}
         for f in sorted((root / "db").glob("*.json")):
@@ -424,7 +498,8 @@ def restore(path: str | Path) -> RestoreSummary:
                 AuditEvent.objects.bulk_create(events, batch_size=2000)
                 for head in heads:
                     AuditHead.objects.update_or_create(pk=head.pk, defaults={
-                        "last_seq": head.last_seq, "last_hash": head.last_hash})
+                        "last_seq": head.last_seq, "last_hash": head.last_hash,
+                        "chain_id": getattr(head, "chain_id", "")})
                 models = {type(o.object) for o in objects}
                 sql = connection.ops.sequence_reset_sql(no_style(), list(models))
                 if sql:
@@ -435,7 +510,11 @@ def restore(path: str | Path) -> RestoreSummary:
             for target in placed:
                 shutil.rmtree(target, ignore_errors=True)
             raise
-    return RestoreSummary([c["code"] for c in manifest["companies"]], counts, files, len(events))
+    summary = RestoreSummary([c["code"] for c in manifest["companies"]], counts, files, len(events))
+    if migrated:
+        summary.warnings.append("数据库原无 Kaohe 表结构，已先执行迁移 / the database had no Kaohe schema; "
+                                "it was migrated first")
+    return summary
 
 
 def _rebase_upload_path(obj: Any, old_uploads: str | None) -> None:
