@@ -81,7 +81,8 @@ def test_another_employees_sheet_answers_like_a_missing_one(api_get, org, cycle,
 def test_a_workflow_refusal_has_the_error_shape(api_post, sheet, issue_token):
     # the sheet is still a draft: nobody can rate it yet
     r = api_post(f"/sheets/{sheet.pk}/ratings", issue_token("supervisor"),
-                 {"role": "supervisor", "indicator": "teamwork", "score": "80"})
+                 {"role": "supervisor", "indicator": "teamwork", "score": "80",
+                  "expected_version": sheet.version})
     assert r.status_code in (403, 409)
     assert_error_shape(r, r.status_code)
 

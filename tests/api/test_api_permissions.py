@@ -49,7 +49,7 @@ def test_changing_the_sheet_id_in_the_url_reveals_nothing(api_get, api_post, cyc
         else:
             assert_error_shape(r, 404)
             w = api_post(f"/sheets/{sheet.pk}/ratings", token, {"role": "peer", "indicator": "peer_feedback",
-                                                                "score": "90"})
+                                                                "score": "90", "expected_version": 1})
             assert_error_shape(w, 404)
 
 

@@ -348,3 +348,132 @@ def visible_sheets(user: Any, cycle: Any = None) -> QuerySet:
     if cycle is not None:
         qs = qs.filter(cycle=cycle)
     return qs.distinct().select_related("employee", "cycle", "current_score")
+
+
+# --- what each relation may see on a sheet, by state -------------------------------------
+#
+# One table for every surface that shows a sheet's numbers: the sheet page, the review page,
+# the score-sheet report and its xlsx and pdf, and the API. A view asks `sheet_visibility()`
+# and shows only the facets it grants; a surface that is nothing but a result (the report,
+# xlsx, pdf) asks `require_surface()` first.
+#
+# Facets:
+#   kpi_values       values computed from operational records (KPI-fed items, the drill-down)
+#   values           item values from people's ratings or the score result (manual items)
+#   traces           per-item score, points and explanation steps; issues; the sheet trace
+#   totals           total, grade, category scores, score history and calibrated versions
+#   in_progress      other people's ratings that are not yet part of a published result
+#   peer_aggregate   the 360 aggregate (itself shown only from the company's minimum of raters)
+#   rater_identities names of peer or customer raters next to their scores — granted to nobody
+
+FACETS = ("kpi_values", "values", "traces", "totals", "in_progress", "peer_aggregate", "rater_identities")
+SURFACES = ("page", "review", "report", "xlsx", "pdf", "api")
+
+PRE_RESULT_STATES = ("draft", "targets_set", "targets_acknowledged", "self_review", "supervisor_review",
+                     "reviewer_approval", "calibration")
+RESULT_STATES = ("published", "interviewed", "acknowledged", "appealed", "closed")
+
+_WORKING = frozenset({"kpi_values", "values", "traces", "totals", "in_progress", "peer_aggregate"})
+_RESULT = frozenset({"kpi_values", "values", "traces", "totals", "peer_aggregate"})
+
+
+def _visibility_table() -> dict[str, dict[str, frozenset[str]]]:
+    table: dict[str, dict[str, frozenset[str]]] = {}
+    for state in PRE_RESULT_STATES + RESULT_STATES:
+        published = state in RESULT_STATES
+        table[state] = {
+            # the appraised employee: their operational figures any time, the result once published,
+            # never a supervisor's or reviewer's rating while it is still being worked on
+            "employee": _RESULT if published else frozenset({"kpi_values"}),
+            "supervisor": _WORKING,
+            "reviewer": _WORKING,
+            "hr": _WORKING,
+            "director": _WORKING,
+            "re_reviewer": _WORKING if state == "appealed" else frozenset(),
+            # raters asked for one indicator, QA and auditors do not open the sheet's numbers
+            "peer": frozenset(), "customer": frozenset(), "qa": frozenset(), "auditor": frozenset(),
+        }
+    return table
+
+
+VISIBILITY: dict[str, dict[str, frozenset[str]]] = _visibility_table()
+
+# what a surface needs before it may be opened at all (the others show what `facets` grants)
+SURFACE_NEEDS: dict[str, str | None] = {"page": None, "review": None, "report": "totals", "xlsx": "totals",
+                                        "pdf": "totals", "api": None}
+
+
+class SheetVisibility:
+    """The facets of one sheet one user may see (from `VISIBILITY`)."""
+
+    __slots__ = ("facets", "state")
+
+    def __init__(self, facets: frozenset[str], state: str) -> None:
+        self.facets = facets
+        self.state = state
+
+    def shows(self, facet: str) -> bool:
+        if facet not in FACETS:
+            raise ValueError(f"unknown facet {facet!r}")
+        return facet in self.facets
+
+    def __getattr__(self, name: str) -> bool:
+        if name in FACETS:
+            return name in self.facets
+        raise AttributeError(name)
+
+    def mask_item(self, item: dict[str, Any], kpi_fed: bool) -> dict[str, Any]:
+        """One scored item (a ScoreVersion.result item) with forbidden parts removed."""
+        out = dict(item)
+        if not (self.shows("kpi_values") if kpi_fed else self.shows("values")):
+            out["value"] = None
+        if not self.shows("traces"):
+            for key in ("score", "points", "contribution", "trace", "status"):
+                out.pop(key, None)
+        return out
+
+    def mask_result(self, result: dict[str, Any] | None, kpi_items: set[str] | frozenset[str] = frozenset()
+                    ) -> dict[str, Any] | None:
+        """A copy of a stored score result holding only what may be seen."""
+        if result is None:
+            return None
+        out: dict[str, Any] = {"items": [self.mask_item(i, i.get("indicator_id") in kpi_items)
+                                         for i in result.get("items", [])]}
+        if self.shows("traces"):
+            for key in ("issues", "trace_zh", "trace_en"):
+                if key in result:
+                    out[key] = result[key]
+        if self.shows("totals"):
+            for key, value in result.items():
+                out.setdefault(key, value)
+        return out
+
+
+def sheet_facets(user: Any, sheet: Any) -> frozenset[str]:
+    rels = relations(user, sheet.employee, sheet)
+    row = VISIBILITY.get(sheet.state, {})
+    found: set[str] = set()
+    for rel in rels:
+        found |= row.get(rel, frozenset())
+    if "employee" in rels:  # one's own sheet: the employee row only, whatever else the user holds
+        found = set(row.get("employee", frozenset()))
+    found.discard("rater_identities")
+    return frozenset(found)
+
+
+def sheet_visibility(user: Any, sheet: Any) -> SheetVisibility:
+    """What `user` may see of `sheet` now (see `VISIBILITY`)."""
+    return SheetVisibility(sheet_facets(user, sheet), sheet.state)
+
+
+def require_surface(user: Any, sheet: Any, surface: str) -> SheetVisibility:
+    """Raise `Forbidden` unless the user may open this surface of the sheet; return the visibility."""
+    if surface not in SURFACES:
+        raise ValueError(f"unknown surface {surface!r}")
+    require(user, "view_sheet", sheet)
+    vis = sheet_visibility(user, sheet)
+    need = SURFACE_NEEDS[surface]
+    if need is not None and not vis.shows(need):
+        raise Forbidden("考核结果在人力资源发布后才可查看", "The result can be seen once HR publishes it",
+                        action="view_result", state=sheet.state)
+    return vis

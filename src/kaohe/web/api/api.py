@@ -44,15 +44,34 @@ TEXT_PATTERN = r"^[^\x00-\x1f]*$"
 
 def _text_filter() -> Any:
     return Query(None, max_length=64, pattern=TEXT_PATTERN)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 
 class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+def docs_guard(view: Any) -> Any:
+    """The OpenAPI schema and page: open in development; in production only to a logged-in
+    user, unless KAOHE_API_DOCS_PUBLIC is true (read per request, so tests and operators can switch it)."""
+    from functools import wraps
+
+    from django.conf import settings
+    from django.contrib.auth.views import redirect_to_login
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        production = getattr(settings, "PRODUCTION", not settings.DEBUG)
+        if production and not getattr(settings, "KAOHE_API_DOCS_PUBLIC", False) \
+                and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 api = NinjaAPI(title="Kaohe integration API / 考核集成接口", version="1.0.0", urls_namespace="kaohe_api",
-               auth=TokenAuth(), renderer=ChineseJSONRenderer(), docs_url="/docs")
+               auth=TokenAuth(), renderer=ChineseJSONRenderer(), docs_url="/docs", docs_decorator=docs_guard)
 
 
 # --- one error shape ------------------------------------------------------------------
@@ -121,8 +140,10 @@ def _sheet(request: HttpRequest, sheet_id: int) -> Any:
     return sheet
 
 
-def _sheet_out(sheet: Any) -> dict[str, Any]:
-    score = sheet.current_score
+def _sheet_out(sheet: Any, user: Any) -> dict[str, Any]:
+    from kaohe.web.permissions import sheet_visibility
+
+    score = sheet.current_score if sheet_visibility(user, sheet).totals else None  # permissions.VISIBILITY
     return {"id": sheet.pk, "cycle": sheet.cycle_id, "employee": sheet.employee.code,
             "employee_name": sheet.employee.name, "position": sheet.employee.position.code,
             "state": sheet.state, "version": sheet.version,
@@ -228,17 +249,25 @@ def list_sheets(request: HttpRequest, cycle_id: int = Path(..., ge=1, le=MAX_ID)
     cycle = _cycle(request, cycle_id)
     qs = visible_sheets(request.user, cycle).select_related("employee__position").order_by("employee__code", "pk")
     items, page = _page(qs, limit, offset)
-    return {**page, "items": [_sheet_out(s) for s in items]}
+    from kaohe.web.permissions import prefetch_relations
+
+    items = prefetch_relations(request.user, items)  # the visibility of every row in a fixed number of queries
+    return {**page, "items": [_sheet_out(s, request.user) for s in items]}
 
 
 @api.get("/sheets/{sheet_id}", response={200: SheetDetailOut, **ERRORS}, tags=["sheets"],
          summary="One score sheet with the explanation of every point / 考核表明细")
 def get_sheet(request: HttpRequest, sheet_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     need_scope(request, "sheets:read")
+    from kaohe.web.permissions import require_surface
+    from kaohe.web.ui.sheetview import kpi_indicators
+
     sheet = _sheet(request, sheet_id)
+    vis = require_surface(request.user, sheet, "api")
     score = sheet.current_score
-    items = (score.result or {}).get("items", []) if score else []
-    return {**_sheet_out(sheet), "scheme_id": sheet.scheme.scheme_id, "items": _jsonable(items)}
+    masked = vis.mask_result(score.result or {}, frozenset(kpi_indicators(sheet))) if score else None
+    items = (masked or {}).get("items", [])
+    return {**_sheet_out(sheet, request.user), "scheme_id": sheet.scheme.scheme_id, "items": _jsonable(items)}
 
 
 RESULT_STATES = ("published", "interviewed", "acknowledged", "appealed", "closed")

@@ -78,7 +78,13 @@ class ErrorShapeMiddleware:
         return reshaped
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+
         if not request.path.startswith(API_PREFIX):
             return None
+        if isinstance(exception, RequestDataTooBig):  # body over DATA_UPLOAD_MAX_MEMORY_SIZE
+            return error_response(413)
+        if isinstance(exception, SuspiciousOperation):
+            return error_response(400)
         log.exception("unhandled API error on %s", request.path)
         return error_response(500)

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import StrictBool, StrictInt, StringConstraints
+
+# Typed, ranged input (issue 12): a pushed cell is a short text without control characters, a
+# whole number, a finite number, true/false or null — never an object, a list, NaN or 1e308.
+NO_NUL = r"^[^\x00]*$"
+CellText = Annotated[str, StringConstraints(max_length=4000, pattern=NO_NUL)]
+CellInt = Annotated[StrictInt, Field(ge=-10**15, le=10**15)]
+CellNumber = Annotated[float, Field(ge=-1e15, le=1e15, allow_inf_nan=False)]
+ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")]
+Cell = CellInt | CellNumber | StrictBool | CellText | None
 
 
 class ErrorDetail(Schema):
@@ -22,8 +32,10 @@ class ErrorOut(Schema):
 
 
 class RecordsIn(Schema):
-    rows: list[dict[str, Any]] = Field(..., min_length=1, max_length=50_000,
-                                       description="canonical columns of the table, one object a row")
+    rows: list[dict[ColumnName, Cell]] = Field(
+        ..., min_length=1, max_length=50_000,
+        description="canonical columns of the table, one object a row; a cell is text (no NUL, at most "
+                    "4,000 characters), a number (finite, |x| ≤ 10^15), true/false or null")
 
 
 class RecordsOut(Schema):
@@ -105,11 +117,13 @@ class AuditEventOut(Schema):
 
 class RatingIn(Schema):
     role: str = Field(..., pattern="^(self|supervisor|reviewer|peer|customer|qa)$")
-    indicator: str = Field(..., min_length=1, max_length=64)
-    score: Decimal | None = Field(None, ge=-1000, le=1000, max_digits=12, decimal_places=4)
-    counts: dict[str, int] | None = None
-    comment: str = Field("", max_length=4000)
-    expected_version: int | None = Field(None, ge=1)
+    indicator: str = Field(..., min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")
+    score: Decimal | None = Field(None, ge=-1000, le=1000, max_digits=12, decimal_places=4, allow_inf_nan=False)
+    counts: dict[ColumnName, Annotated[StrictInt, Field(ge=0, le=1_000_000)]] | None = Field(None, max_length=50)
+    comment: str = Field("", max_length=4000, pattern=NO_NUL)
+    # the sheet version the caller read (GET /sheets/{id} → version): a write without it could
+    # silently overwrite someone else's change, so it is required (409 when it is stale)
+    expected_version: int = Field(..., ge=1, le=2**31 - 1)
 
 
 class RatingOut(Schema):

@@ -144,9 +144,11 @@ def quality_inputs(sheets: list[Sheet]) -> tuple[list[SheetResult], list[Quality
     ratings = [
         QualityRating(str(r.sheet_id), r.indicator, r.rater.get_full_name() or r.rater.get_username(), r.score,
                       maxima.get((r.sheet_id, r.indicator), Decimal(100)))
-        # self-ratings are compared in the feedback interview, not against other raters
+        # self-ratings are compared in the feedback interview, not against other raters; peers and
+        # customers rate anonymously, so the report never names (or singles out) one of them
         for r in Rating.objects.filter(sheet__in=sheets, submitted_at__isnull=False, score__isnull=False,
-                                       rater__isnull=False).exclude(role="self").select_related("rater")
+                                       rater__isnull=False).exclude(role__in=("self", "peer", "customer"))
+        .select_related("rater")
     ]
     return results, ratings
 

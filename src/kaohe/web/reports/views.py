@@ -34,11 +34,12 @@ from kaohe.scoring import IndicatorInput
 from kaohe.web.appraisal.models import Cycle, Sheet
 from kaohe.web.appraisal.services.scoring import build_inputs
 from kaohe.web.errors import Forbidden, InvalidInput, KaoheError
-from kaohe.web.permissions import can, require
+from kaohe.web.permissions import can, require, require_surface
 from kaohe.web.reports import data
 from kaohe.web.reports import plans as plan_services
 from kaohe.web.reports.models import ImprovementPlan, PlanItem
 from kaohe.web.reports.tables import TABLE_KEYS, application_reports, cycle_reports
+from kaohe.web.ui.refusals import refuse_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -60,9 +61,7 @@ def refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         try:
             return view(request, *args, **kwargs)
         except KaoheError as exc:
-            return render(request, "reports/refusal.html",
-                          {"base_template": _base_template(), "message": exc.message(get_language() or "zh-hans")},
-                          status=exc.http_status)
+            return refuse_error(request, exc, base_template=_base_template())  # the one refusal page
 
     return login_required(wrapper)
 
@@ -78,8 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The latest cycle the user may report on (HR and directors)."""
     cycles = [c for c in Cycle.objects.select_related("company").order_by("-start") if can(request.user, "view_reports", c)]
     if not cycles:
-        return render(request, "reports/refusal.html", {
-            "base_template": _base_template(), "message": "没有可查看的考核周期 / No cycle to report on"}, status=403)
+        raise Forbidden("没有可查看的考核周期", "No cycle to report on")
     return redirect("reports:dashboard", cycle_id=cycles[0].pk)
 
 
@@ -199,10 +197,10 @@ def _with_threshold(scheme: Scheme, indicator_id: str, value: str) -> tuple[Sche
     return None, f"指标 {indicator_id} 不在方案中 / indicator {indicator_id} is not in the scheme"
 
 
-def _score_sheet_for(request: HttpRequest, sheet_id: int) -> tuple[Sheet, Any]:
+def _score_sheet_for(request: HttpRequest, sheet_id: int, surface: str = "report") -> tuple[Sheet, Any]:
     sheet = get_object_or_404(Sheet.objects.select_related("employee__department", "employee__position", "cycle",
                                                            "scheme", "current_score"), pk=sheet_id)
-    require(request.user, "view_sheet", sheet)
+    require_surface(request.user, sheet, surface)  # the score sheet is a result: permissions.VISIBILITY
     if sheet.current_score is None or not sheet.current_score.result:
         raise Http404("not scored yet")
     scheme = sheet.scheme.scheme()
@@ -230,7 +228,7 @@ def sheet_page(request: HttpRequest, sheet_id: int) -> HttpResponse:
 
 @refusals
 def sheet_xlsx(request: HttpRequest, sheet_id: int) -> HttpResponse:
-    sheet, doc = _score_sheet_for(request, sheet_id)
+    sheet, doc = _score_sheet_for(request, sheet_id, "xlsx")
     buf = io.BytesIO()
     write_sheet_xlsx(doc, buf, "en" if (get_language() or "").startswith("en") else "zh")
     return _download(buf.getvalue(), f"kaohe-{sheet.cycle.label}-{sheet.employee.code}.xlsx")
@@ -238,7 +236,7 @@ def sheet_xlsx(request: HttpRequest, sheet_id: int) -> HttpResponse:
 
 @refusals
 def sheet_pdf(request: HttpRequest, sheet_id: int) -> HttpResponse:
-    sheet, doc = _score_sheet_for(request, sheet_id)
+    sheet, doc = _score_sheet_for(request, sheet_id, "pdf")
     pdf = sheet_pdf_bytes(doc, "en" if (get_language() or "").startswith("en") else "zh")
     return _download(pdf, f"kaohe-{sheet.cycle.label}-{sheet.employee.code}.pdf", "application/pdf")
 

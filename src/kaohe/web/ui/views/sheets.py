@@ -13,7 +13,7 @@ from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import Appeal, Interview, ResponsibilityLetter, Sheet
 from kaohe.web.appraisal.workflow import ACTION_STATES, TRANSITIONS
 from kaohe.web.errors import IllegalTransition
-from kaohe.web.permissions import can, prefetch_relations
+from kaohe.web.permissions import can, prefetch_relations, sheet_visibility
 
 from .. import sheetview
 from ..refusals import page
@@ -73,9 +73,9 @@ def step_buttons(request: HttpRequest, sheet: Sheet) -> list[dict]:
 def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = load_sheet(request, pk)
     prefetch_relations(request.user, [sheet])  # the page asks can() some twenty times: read once
-    own = sheet.employee.user_id == request.user.pk
+    vis = sheet_visibility(request.user, sheet)  # what this user may see in this state (permissions.VISIBILITY)
     context = {
-        "show_scores": not own or sheet.state in RESULT_STATES,
+        "vis": vis, "show_scores": vis.traces,
         "sheet": sheet, "state": sheetview.label(sheet.get_state_display()),
         "progress": sheetview.progress(sheet), "categories": sheetview.scored_categories(sheet),
         "issues": sheetview.issues(sheet), "sheet_trace": sheetview.sheet_trace(sheet),
@@ -84,7 +84,7 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "interview": Interview.objects.filter(sheet=sheet).first(),
         "appeals": Appeal.objects.filter(sheet=sheet).order_by("-filed_at"),
         "history": svc.score_history(sheet),
-        "peer": svc.peer_feedback(sheet, request.user),
+        "peer": svc.peer_feedback(sheet, request.user) if vis.peer_aggregate else None,
         "may": {a: can(request.user, a, sheet) for a in (
             "rate_self", "rate_supervisor", "calibrate", "record_interview", "confirm_interview",
             "assess_competency_self", "assess_competency_supervisor", "view_kpi_records")},

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import SheetState
 from kaohe.web.errors import Forbidden, InvalidInput
-from kaohe.web.permissions import can, prefetch_relations, relations, visible_sheets
+from kaohe.web.permissions import can, prefetch_relations, relations, sheet_visibility, visible_sheets
 
 from .. import sheetview
 from ..forms import ReasonForm
@@ -68,6 +68,7 @@ def review_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("ui:review_queue")
     return render(request, "ui/team/review.html", {
         "sheet": sheet, "form": form, "categories": sheetview.scored_categories(sheet),
+        "vis": sheet_visibility(request.user, sheet),
         "may_approve": can(request.user, "approve", sheet),
         "may_rate": can(request.user, "rate_reviewer", sheet) and any(
             "reviewer" in m.roles for m in svc.manual_items(sheet)),
