@@ -112,3 +112,30 @@ def test_a_level_answer_outside_the_levels_is_refused(org, sheet):
                       ((1, "差", "poor", Decimal(20)), (3, "中", "fair", Decimal(60)), (5, "优", "good", Decimal(100))))
     assert item.step == Decimal(1)
     assert ManualItem("y", "y", "y", ["qa"], Decimal(0), Decimal(100), []).step == Decimal("0.01")
+
+
+def test_trends_follow_only_consecutive_cycles_of_the_same_period(org):
+    from kaohe.web.reports.data import previous_label, trend_cycles
+
+    assert previous_label("monthly", "2026-01") == "2025-12"
+    assert previous_label("quarterly", "2026-Q1") == "2025-Q4"
+    assert previous_label("annual", "2026") == "2025"
+
+    def cycle(label: str, start: dt.date, period: str = "monthly") -> Cycle:
+        return Cycle.objects.create(company=org.company, name=label, period=period, label=label, start=start,
+                                    end=start + dt.timedelta(days=27))
+
+    cycle("2025-11", dt.date(2025, 11, 1))  # eight months before: not part of the run
+    feb, mar = cycle("2026-02", dt.date(2026, 2, 1)), cycle("2026-03", dt.date(2026, 3, 1))
+    cycle("2026-Q1", dt.date(2026, 1, 1), "quarterly")
+    assert [c.label for c in trend_cycles(mar)] == ["2026-02", "2026-03"]
+    assert [c.label for c in trend_cycles(feb)] == ["2026-02"]
+
+
+def test_people_without_a_team_are_not_ranked_as_a_team():
+    from kaohe.results.reports import ResultEntry
+    from kaohe.web.reports.data import real_teams
+
+    entries = [ResultEntry("A1", "甲", "一组", "呼入部", "座席员", "2026-03", Decimal(90), "A", ""),
+               ResultEntry("D1", "乙", "—", "客服中心", "总监", "2026-03", Decimal(99), "A", "")]
+    assert [e.employee_id for e in real_teams(entries)] == ["A1"]

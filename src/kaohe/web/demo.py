@@ -124,7 +124,11 @@ def run_demo(*, agents: int = AGENTS, out: Any = None) -> dict[str, Any]:
         _compute(ctx, cycle, rng)
     for cycle in cycles:
         _walk(ctx, cycle, rng)
-    return _summary(ctx, cycles, counts, uploads)
+    _open_appeal(ctx, cycles[0])
+    live = _live_cycle(ctx, rng)
+    summary = _summary(ctx, cycles, counts, uploads)
+    summary["live"] = _live_summary(live)
+    return summary
 
 
 # --- org --------------------------------------------------------------------------------------
@@ -343,6 +347,13 @@ def _rate_all(sheet: Any, role: str, user: Any, rng: random.Random) -> None:
         if item.counts:
             svc.submit_rating(sheet, user, role=role, indicator=item.indicator,
                               counts={c: rng.choice([0, 0, 0, 1]) for c in item.counts})
+        elif item.levels:
+            # a level item takes a level; several raters of one role agree here, since the scoring
+            # layer averages a role's raters and a mean of levels (3.67) is no level
+            pick = random.Random(f"{sheet.pk}-{item.indicator}-{role}") if role in ("peer", "customer") else rng
+            upper = [lv[0] for lv in item.levels][len(item.levels) // 2:]
+            score = Decimal(pick.choice(upper))
+            svc.submit_rating(sheet, user, role=role, indicator=item.indicator, score=score)
         else:
             lo, hi = float(item.min), float(item.max)
             score = Decimal(str(round(rng.uniform(lo + (hi - lo) * 0.6, hi), 0 if hi <= 10 else 1)))
@@ -401,6 +412,99 @@ def _walk(ctx: dict[str, Any], cycle: Any, rng: random.Random) -> None:
         sheet = svc.publish(sheet, hr)
 
 
+# --- live work: the current month in progress --------------------------------------------------
+
+# Where the live cycle's sheets stop, in turn, so that every demo login has something to do.
+LIVE_STOPS = ["targets_set", "self_review", "supervisor_review", "supervisor_review", "reviewer_approval",
+              "calibration", "draft"]
+
+
+def _open_appeal(ctx: dict[str, Any], cycle: Any) -> None:
+    """One agent of the published month appeals (not the `agent` login: its sheet stays for trying)."""
+    from kaohe.web.appraisal import services as svc
+
+    me = ctx["personas"]["agent"]
+    sheet = (cycle.sheets.filter(employee__position__code="call_center_agent", state="published")
+             .exclude(employee=me).select_related("employee__user").order_by("employee__code").first())
+    if sheet is not None:
+        svc.file_appeal(sheet, sheet.employee.user, "质检抽检的两通录音并非本人接听，请复核质检评分。",
+                        [{"kind": "text", "note": "工号登录记录显示当时本人在培训"}])
+
+
+def _live_cycle(ctx: dict[str, Any], rng: random.Random) -> Any:
+    """This month's cycle for the monthly positions, with sheets waiting at each step."""
+    from django.utils import timezone
+
+    from kaohe.web.appraisal import services as svc
+    from kaohe.web.org.models import Position
+
+    company, hr = ctx["company"], ctx["hr"]
+    today = timezone.localdate()
+    label = f"{today.year}-{today.month:02d}"
+    if label == MONTH:
+        label = svc.next_label("monthly", today)
+    start, end = svc.period_bounds("monthly", label)  # type: ignore[misc]
+    positions = list(Position.objects.filter(level="specialist").exclude(code="general_manager"))
+    cycle = svc.open_cycle(company, hr, period="monthly", label=label, start=start, end=end,
+                           name=f"{start.year}年{start.month}月 月度考核", positions=positions,
+                           leave_out_unschemed=True, deadlines=svc.default_deadlines(start, end))
+    _compute(ctx, cycle, rng)
+    me = ctx["personas"]["agent"]
+    sheets = list(cycle.sheets.select_related("employee__manager__manager", "employee__user")
+                  .order_by("employee__code"))
+    # the agent login acknowledges its targets; the others stop along the way in turn
+    sheets.sort(key=lambda s: (s.employee_id != me.pk, s.employee.code))
+    for i, sheet in enumerate(sheets):
+        _walk_to(ctx, sheet, LIVE_STOPS[i % len(LIVE_STOPS)], rng)
+    return cycle
+
+
+def _walk_to(ctx: dict[str, Any], sheet: Any, stop: str, rng: random.Random) -> None:
+    from kaohe.web.appraisal import services as svc
+
+    emp = sheet.employee
+    supervisor = emp.manager.user
+    reviewer = emp.manager.manager.user if emp.manager.manager else ctx["gm"].user
+    order = ["draft", "targets_set", "targets_acknowledged", "self_review", "supervisor_review",
+             "reviewer_approval", "calibration"]
+
+    def reached(state: str) -> bool:
+        return order.index(stop) <= order.index(state)
+
+    if reached("draft") and stop == "draft":
+        return
+    sheet = svc.set_targets(sheet, supervisor)
+    if stop == "targets_set":
+        return
+    sheet = svc.acknowledge_targets(sheet, emp.user)
+    sheet = svc.start_self_review(sheet, ctx["hr"])
+    if stop == "self_review":
+        return
+    _rate_all(sheet, "self", emp.user, rng)
+    sheet = svc.submit_self_review(sheet, emp.user)
+    if stop == "supervisor_review":
+        return
+    _rate_all(sheet, "supervisor", supervisor, rng)
+    sheet.refresh_from_db()
+    try:
+        sheet = svc.submit_supervisor_review(sheet, supervisor)
+    except Exception:  # noqa: BLE001 — a demo sheet that cannot go on simply waits where it is
+        return
+    if stop == "reviewer_approval":
+        return
+    _rate_all(sheet, "reviewer", reviewer, rng)
+    sheet.refresh_from_db()
+    try:
+        svc.approve(sheet, reviewer)
+    except Exception:  # noqa: BLE001 — incomplete: it waits for the reviewer (HR may exclude it)
+        return
+
+
+def _live_summary(cycle: Any) -> dict[str, Any]:
+    states = Counter(cycle.sheets.values_list("state", flat=True))
+    return {"name": cycle.name, "label": cycle.label, "sheets": cycle.sheets.count(), "states": dict(states)}
+
+
 # --- summary ----------------------------------------------------------------------------------
 
 
@@ -439,6 +543,9 @@ def print_summary(s: dict[str, Any]) -> None:
               f"完整评分 fully scored {c['complete']}, 等级 grades {c['grades']}")
     for note in s["notes"]:
         print(f"  注 note: {note}")
+    live = s.get("live")
+    if live:
+        print(f"- 进行中 in progress: {live['name']}: {live['sheets']} 张考核表 sheets, 状态 states {live['states']}")
     print(f"审计事件 audit events: {s['audit_events']}, 哈希链 chain {'完好 intact' if s['audit_ok'] else '损坏 BROKEN'}")
     print(f"\n演示登录 demo logins for `make serve` (http://127.0.0.1:8000), password 密码: {DEMO_PASSWORD}")
     roles = {"hr": "绩效管理员 HR", "director": "客服总监 director", "reviewer": "审核人 reviewer (呼叫中心经理)",

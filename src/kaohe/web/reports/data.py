@@ -109,10 +109,43 @@ def entries_for(sheets: list[Sheet]) -> list[ResultEntry]:
     ]
 
 
+def previous_label(period: str, label: str) -> str | None:
+    """The label of the period just before (2026-03 → 2026-02, 2026-Q1 → 2025-Q4, 2026 → 2025)."""
+    try:
+        year = int(label[:4])
+        if period == "monthly":
+            month = int(label[5:7])
+            return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+        if period == "quarterly":
+            q = int(label[-1])
+            return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
+        return str(year - 1)
+    except (ValueError, IndexError):
+        return None
+
+
 def trend_cycles(cycle: Cycle) -> list[Cycle]:
-    """This cycle and the ones before it of the same period kind, oldest first."""
-    earlier = Cycle.objects.filter(company=cycle.company, period=cycle.period, start__lte=cycle.start)
-    return list(reversed(earlier.order_by("-start")[:TREND_CYCLES]))
+    """This cycle and the consecutive ones just before it of the same period kind, oldest first.
+
+    A gap ends the run: 2026-03 is never drawn beside 2025-11, and "N consecutive cycles" is
+    only claimed for cycles that follow one another.
+    """
+    by_label = {c.label: c for c in Cycle.objects.filter(company=cycle.company, period=cycle.period,
+                                                         start__lte=cycle.start)}
+    run = [cycle]
+    label: str | None = cycle.label
+    while len(run) < TREND_CYCLES:
+        label = previous_label(cycle.period, label or "")
+        found = by_label.get(label or "")
+        if found is None:
+            break
+        run.append(found)
+    return list(reversed(run))
+
+
+def real_teams(entries: list[ResultEntry]) -> list[ResultEntry]:
+    """Entries of people who belong to a team: nobody without one is ranked as a team "—"."""
+    return [e for e in entries if e.team and e.team != "—"]
 
 
 def grades_and_target(cycle: Cycle, sheets: list[Sheet]) -> tuple[list[str], dict[str, Decimal]]:

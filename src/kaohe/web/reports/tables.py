@@ -101,7 +101,7 @@ def cycle_reports(user: Any, cycle: Cycle, only: str | None = None) -> list[Repo
         return only is None or only == key
 
     if want("teams"):
-        t = group_ranking(entries, "team", grades, "班组排名")
+        t = group_ranking(data.real_teams(entries), "team", grades, "班组排名")
         out.append(Report("teams", "班组排名 Team ranking", t, charts.bar_option(t, "team", "mean", "平均分", True)))
     if want("departments"):
         t = group_ranking(entries, "department", grades, "部门排名")
@@ -115,7 +115,7 @@ def cycle_reports(user: Any, cycle: Cycle, only: str | None = None) -> list[Repo
         cycles = data.trend_cycles(cycle)
         for c in cycles:
             trend_entries.extend(data.entries_for(data.scored_sheets(user, c)) if c.pk != cycle.pk else entries)
-        t = trend_table(trend_entries, [c.label for c in cycles], "team")
+        t = trend_table(data.real_teams(trend_entries), [c.label for c in cycles], "team")
         out.append(Report("trend", "各周期趋势 Trend over cycles", t, charts.trend_option(t)))
     if want("positions"):
         t = position_summary(entries, grades)

@@ -94,8 +94,10 @@ def incomplete_reason(sheet: Sheet) -> tuple[str, str] | None:
     score = sheet.current_score
     if score is None:
         return "尚未评分", "not scored yet"
-    if score.total is None or not score.grade:
-        return "没有总分或等级", "no total or grade"
+    if score.total is None:
+        return "没有总分", "no total"
+    if not score.grade and (sheet.scheme.content.get("grading") or {}).get("bands"):
+        return "没有等级", "no grade"
     if not score.complete:
         return "有指标缺少数据或评分", "some items lack data or ratings"
     return None
