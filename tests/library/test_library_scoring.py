@@ -76,3 +76,16 @@ def test_the_weights_follow_table_9_26_and_say_why_they_changed(library: Library
         ("task_plan", "linear"), ("call_followup", "per_occurrence"), ("complaints", "per_occurrence"),
         ("call_records", "per_occurrence")]
     assert all(i.source_text for i in work.indicators)
+
+
+def test_customer_data_loss_is_an_item_level_veto_as_001_writes_it(library: Library) -> None:
+    """表13-17: 每发现一次客户资料丢失事件，本项不得分 — the item scores 0, the sheet still counts."""
+    scheme = library.scheme("customer_information_supervisor_quarterly")
+    veto = next(i for c in scheme.categories for i in c.indicators if i.id == "data_loss_veto")
+    assert (veto.rule.type, veto.rule.effect, int(veto.weight)) == ("veto", "item_zero", 15)
+    from kaohe.scoring.items import score_item
+
+    clear = score_item(scheme, veto, IndicatorInput(counts={"incident": 0}), Decimal(100))
+    lost = score_item(scheme, veto, IndicatorInput(counts={"incident": 1}), Decimal(100))
+    assert (clear.score, lost.score) == (Decimal(100), Decimal(0))
+    assert lost.veto != "sheet_zero"
