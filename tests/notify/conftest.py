@@ -27,6 +27,14 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_send_budget() -> None:
+    """Each test starts with the whole immediate-send budget (it is per thread and burst)."""
+    from kaohe.web.notify.events import send_budget
+
+    send_budget.started, send_budget.used = -1e9, 0
+
+
 @pytest.fixture
 def clock() -> Any:
     """The frozen clock; `clock.move_to(when, tick=False)` moves it."""

@@ -120,20 +120,20 @@ def test_retries_back_off_exponentially_until_the_endpoint_answers(org, robot, n
     robot.replies.extend([(500, {"errcode": -1}), (200, {"errcode": 130101, "errmsg": "send too fast"})])
     clock.move_to(FROZEN_AT, tick=False)
     d = _post(org, _channel(org, robot, "dingtalk", secret=SECRET))
-    assert services.deliver_due() == {"sent": 0, "failed": 1}
+    assert services.deliver_due() == {"sent": 0, "failed": 1, "held": 0}
     d.refresh_from_db()
     assert d.last_error == "HTTP 500" and d.next_attempt_at == FROZEN_AT + dt.timedelta(seconds=60)
 
     clock.move_to(FROZEN_AT + dt.timedelta(seconds=59), tick=False)
-    assert services.deliver_due() == {"sent": 0, "failed": 0}  # not due yet: nothing is sent early
+    assert services.deliver_due() == {"sent": 0, "failed": 0, "held": 0}  # not due yet: nothing is sent early
     clock.move_to(FROZEN_AT + dt.timedelta(seconds=60), tick=False)
-    assert services.deliver_due() == {"sent": 0, "failed": 1}
+    assert services.deliver_due() == {"sent": 0, "failed": 1, "held": 0}
     d.refresh_from_db()
     assert d.attempts == 2 and d.last_error.startswith("errcode 130101")
     assert d.next_attempt_at == FROZEN_AT + dt.timedelta(seconds=60 + 120)
 
     clock.move_to(FROZEN_AT + dt.timedelta(seconds=180), tick=False)
-    assert services.deliver_due() == {"sent": 1, "failed": 0}
+    assert services.deliver_due() == {"sent": 1, "failed": 0, "held": 0}
     d.refresh_from_db()
     assert (d.status, d.attempts, d.last_error) == ("sent", 3, "")
     assert len(robot.received) == 3
@@ -152,7 +152,7 @@ def test_after_the_last_attempt_the_delivery_is_failed_and_retrying_stops(org, r
     d.refresh_from_db()
     assert (d.status, d.attempts, d.last_error) == ("failed", 3, "HTTP 502")
     clock.move_to(when + dt.timedelta(days=1), tick=False)
-    assert services.deliver_due() == {"sent": 0, "failed": 0}
+    assert services.deliver_due() == {"sent": 0, "failed": 0, "held": 0}
     assert len(robot.received) == 3
 
 
@@ -182,3 +182,19 @@ def test_an_unreachable_robot_is_recorded_without_its_address(org, notify_settin
     assert services.deliver(d) is False
     d.refresh_from_db()
     assert d.last_error.startswith("connection failed") and "SECRETKEY" not in d.last_error
+
+
+def test_a_robot_gets_no_more_posts_a_minute_than_the_vendor_accepts(org, robot, notify_settings, settings, clock):
+    from kaohe.web.notify import services
+    from kaohe.web.notify.models import Delivery
+
+    settings.KAOHE_NOTIFY_ROBOT_PER_MINUTE = 2
+    ch = _channel(org, robot, "wecom")
+    for n in range(3):
+        services.post_to_group(ch, "self_review", {"employee": f"e{n}", "cycle": "十月"}, "/", f"k{n}")
+    assert services.deliver_due() == {"sent": 2, "failed": 0, "held": 1}
+    held = Delivery.objects.get(attempts=0)
+    assert held.status == "pending" and held.next_attempt_at == FROZEN_AT + dt.timedelta(minutes=1)
+    clock.move_to(FROZEN_AT + dt.timedelta(minutes=1, seconds=1), tick=False)
+    assert services.deliver_due() == {"sent": 1, "failed": 0, "held": 0}
+    assert len(robot.received) == 3

@@ -184,9 +184,9 @@ def test_quiet_hours_hold_an_email_until_they_end(org, sheet, smtp, notify_setti
     assert d.next_attempt_at == dt.datetime(2026, 11, 21, 8, 0, tzinfo=SHANGHAI)
     assert smtp.messages == []
     clock.move_to(dt.datetime(2026, 11, 21, 7, 59, tzinfo=SHANGHAI), tick=False)
-    assert services.deliver_due() == {"sent": 0, "failed": 0}
+    assert services.deliver_due() == {"sent": 0, "failed": 0, "held": 0}
     clock.move_to(dt.datetime(2026, 11, 21, 8, 0, tzinfo=SHANGHAI), tick=False)
-    assert services.deliver_due() == {"sent": 1, "failed": 0}
+    assert services.deliver_due() == {"sent": 1, "failed": 0, "held": 0}
     assert len(smtp.messages) == 1
 
 
@@ -219,3 +219,26 @@ def test_a_rating_request_names_the_role_and_deadline(org, sheet, notify_setting
     assert note.url == f"/sheets/{sheet.pk}/rate/peer/"
     # 360 stays anonymous: the employee is not told who was asked
     assert not Notification.objects.filter(recipient=org.agent, kind="rating_request").exists()
+
+
+def test_a_bulk_step_sends_a_few_at_once_and_leaves_the_rest_to_the_job(org, cycle, smtp, notify_settings, settings,
+                                                                        django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from kaohe.web.appraisal import services as svc
+    from kaohe.web.notify import jobs
+    from kaohe.web.notify.models import Delivery
+
+    settings.KAOHE_NOTIFY_SEND_NOW_LIMIT = 2
+    sheets = list(cycle.sheets.select_related("employee__user").order_by("employee__code"))
+    for s in sheets:
+        s.employee.user.email = f"{s.employee.user.username}@example.com"
+        s.employee.user.save()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for s in sheets:
+            svc.set_targets(s, org.supervisor if s.employee.manager.user == org.supervisor else org.other_supervisor)
+    assert Delivery.objects.count() == len(sheets) == 5
+    assert len(smtp.messages) == 2
+    assert Delivery.objects.filter(status="pending", attempts=0).count() == 3
+    jobs.run()
+    assert len(smtp.messages) == 5

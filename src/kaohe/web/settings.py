@@ -359,6 +359,8 @@ LOGGING = {
 # | KAOHE_NOTIFY_HTTP_TIMEOUT | 5 | seconds to wait for a robot's answer |
 # | KAOHE_NOTIFY_SEND_ON_COMMIT | true | send right after the step commits (false: only the kaohe_notify job sends) |
 # | KAOHE_NOTIFY_DIGEST_HOUR | 8 | hour (company time) from which the daily digests and appeal-window reminders go out |
+# | KAOHE_NOTIFY_SEND_NOW_LIMIT | 20 | messages sent at once after a step (per burst); the job sends the rest |
+# | KAOHE_NOTIFY_ROBOT_PER_MINUTE | 18 | posts a minute per group robot (DingTalk and WeCom accept 20) |
 if _has_module("kaohe.web.notify.apps") and "kaohe.web.notify" not in INSTALLED_APPS:
     INSTALLED_APPS.append("kaohe.web.notify")
 KAOHE_BASE_URL = env_str("KAOHE_BASE_URL", (CSRF_TRUSTED_ORIGINS or ["http://127.0.0.1:8000"])[0])
@@ -370,3 +372,5 @@ KAOHE_NOTIFY_RETRY_SECONDS = env_int("KAOHE_NOTIFY_RETRY_SECONDS", 60)
 KAOHE_NOTIFY_HTTP_TIMEOUT = env_int("KAOHE_NOTIFY_HTTP_TIMEOUT", 5)
 KAOHE_NOTIFY_SEND_ON_COMMIT = env_bool("KAOHE_NOTIFY_SEND_ON_COMMIT", True)
 KAOHE_NOTIFY_DIGEST_HOUR = env_int("KAOHE_NOTIFY_DIGEST_HOUR", 8)
+KAOHE_NOTIFY_SEND_NOW_LIMIT = env_int("KAOHE_NOTIFY_SEND_NOW_LIMIT", 20)
+KAOHE_NOTIFY_ROBOT_PER_MINUTE = env_int("KAOHE_NOTIFY_ROBOT_PER_MINUTE", 18)

@@ -210,8 +210,9 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def _send_email(delivery: Delivery) -> None:
     message = EmailMessage(delivery.subject, delivery.body, to=[delivery.address])
+    timeout = getattr(settings, "EMAIL_TIMEOUT", None) or float(getattr(settings, "KAOHE_NOTIFY_HTTP_TIMEOUT", 5))
     try:
-        with get_connection(fail_silently=False) as conn:
+        with get_connection(fail_silently=False, timeout=timeout) as conn:
             sent = conn.send_messages([message])
     except Exception as exc:  # noqa: BLE001 (SMTP, socket and backend errors all count as one failed try)
         raise robots.DeliveryError(f"email: {type(exc).__name__}: {str(exc)[:200]}") from None
@@ -281,9 +282,22 @@ def due_deliveries(now: dt.datetime | None = None, *, company: Any = None, ids: 
 
 
 def deliver_due(now: dt.datetime | None = None, *, company: Any = None, ids: list[int] | None = None) -> dict[str, int]:
+    """Send what is due. A robot gets at most KAOHE_NOTIFY_ROBOT_PER_MINUTE posts a minute (the vendors
+    refuse more); the rest wait a minute without counting as a failed try."""
     now = now or timezone.now()
-    counts = {"sent": 0, "failed": 0}
+    counts = {"sent": 0, "failed": 0, "held": 0}
+    per_minute = int(getattr(settings, "KAOHE_NOTIFY_ROBOT_PER_MINUTE", 18))
+    posted: dict[int, int] = {}
     for delivery in due_deliveries(now, company=company, ids=ids):
+        if delivery.robot_id is not None:
+            if delivery.robot_id not in posted:
+                posted[delivery.robot_id] = Delivery.objects.filter(
+                    robot_id=delivery.robot_id, last_attempt_at__gt=now - dt.timedelta(minutes=1)).count()
+            if posted[delivery.robot_id] >= per_minute:
+                Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=now + dt.timedelta(minutes=1))
+                counts["held"] += 1
+                continue
+            posted[delivery.robot_id] += 1
         counts["sent" if deliver(delivery, now=now) else "failed"] += 1
     return counts
 
