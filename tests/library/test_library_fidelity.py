@@ -136,3 +136,16 @@ def test_360_raters_stay_anonymous_through_the_company_minimum(library: Library)
                 if isinstance(i.source, ManualSource)
                 and {r.role for r in i.source.raters} & {RaterRole.PEER, RaterRole.CUSTOMER}]
     assert len(set(with_360)) >= 10, with_360
+
+
+def test_assumed_rater_weights_are_shown_as_assumptions_on_the_sheet() -> None:
+    from decimal import Decimal
+
+    from kaohe.scoring import IndicatorInput, SheetInputs, score_sheet
+
+    scheme = load_scheme(BOOK / "table_9_25_after_sales_supervisor.yaml")
+    ratings = {RaterRole.SELF: Decimal(10), RaterRole.SUPERVISOR: Decimal(8), RaterRole.REVIEWER: Decimal(9)}
+    values = {i.id: IndicatorInput(ratings=ratings) for c in scheme.categories for i in c.indicators}
+    item = score_sheet(scheme, SheetInputs("s", values)).item("customer_feedback")
+    steps = [s for s in item.trace.steps if "权重" in s.zh]
+    assert steps and all("假设的权重" in s.zh and "assumed weight" in s.en for s in steps)

@@ -115,6 +115,8 @@ def _weighted_mean(ratings: Mapping[RaterRole, Decimal | None], present: list[Ra
         value += rating * share
         zh, en = ROLE_NAMES[w.role]
         pct = num((share * 100).quantize(Decimal("0.01")))
-        steps.append(TraceStep(f"{zh} {num(rating)} 分，权重 {pct}%", f"{en} {num(rating)}, weight {pct} %"))
+        # a weight the source does not give (表9-25) is shown as Kaohe's assumption
+        mark_zh, mark_en = ("（假设的权重）", " (assumed weight)") if w.assumed else ("", "")
+        steps.append(TraceStep(f"{zh} {num(rating)} 分，权重 {pct}%{mark_zh}", f"{en} {num(rating)}, weight {pct} %{mark_en}"))
     steps.append(TraceStep(f"加权评分 {short(value)}", f"weighted rating {short(value)}"))
     return Combined(value, False, steps, issues)
