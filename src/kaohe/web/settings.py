@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kaohe.web.audit.signals.AuditActorMiddleware",  # privacy: who made a privilege change (signals)
+    "kaohe.web.ui.middleware.FirstLoginMiddleware",  # shell: a password HR set is changed first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kaohe.web.api.errors.ErrorShapeMiddleware",  # api: one JSON error shape under /api/
@@ -162,7 +163,6 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
-    "kaohe.web.ui.middleware.FirstLoginMiddleware",  # shell: a password HR set is changed first
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
