@@ -243,3 +243,18 @@ def test_the_pages_ask_for_a_login(client, db):
     for name in ("notify:inbox", "notify:preferences", "notify:channels", "notify:failures"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_deleting_a_robot_is_audited_with_the_masked_address(client, org, notify_settings):
+    from kaohe.web.audit.models import AuditEvent
+    from kaohe.web.notify.models import RobotChannel
+
+    client.force_login(org.hr)
+    _channel_post(client, org)
+    ch = RobotChannel.objects.get()
+    response = client.post(reverse("notify:channel_delete", args=[ch.pk]),
+                           {formtokens.FIELD: _token(client, org.hr, f"notify-channel-{ch.pk}-delete")})
+    assert response.status_code == 302 and RobotChannel.objects.count() == 0
+    event = AuditEvent.objects.get(action="notify.channel.delete")
+    assert event.before["webhook"] == "https://oapi.dingtalk.com/robot/send?••••2a3b"
+    assert "7f3e9c0a" not in str(event.before)

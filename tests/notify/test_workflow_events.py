@@ -242,3 +242,16 @@ def test_a_bulk_step_sends_a_few_at_once_and_leaves_the_rest_to_the_job(org, cyc
     assert Delivery.objects.filter(status="pending", attempts=0).count() == 3
     jobs.run()
     assert len(smtp.messages) == 5
+
+
+def test_a_decided_dispute_tells_the_employee(org, sheet, notify_settings, django_capture_on_commit_callbacks):
+    """No dispute module exists yet; whatever records `dispute.decide` on a sheet is enough."""
+    from kaohe.web.audit.services import record
+    from kaohe.web.notify import messages
+    from kaohe.web.notify.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record(org.hr, "dispute.decide", sheet, after={"decision": "维持"}, company_id=org.company.pk)
+    note = Notification.objects.get(recipient=org.agent)
+    assert note.kind == "dispute_decided" and note.url == f"/sheets/{sheet.pk}/"
+    assert messages.render(note.kind, note.params, "en").title == "Your dispute was decided"
