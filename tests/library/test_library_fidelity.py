@@ -149,3 +149,15 @@ def test_assumed_rater_weights_are_shown_as_assumptions_on_the_sheet() -> None:
     item = score_sheet(scheme, SheetInputs("s", values)).item("customer_feedback")
     steps = [s for s in item.trace.steps if "权重" in s.zh]
     assert steps and all("假设的权重" in s.zh and "assumed weight" in s.en for s in steps)
+
+
+def test_localized_picks_the_english_text_when_written(library: Library) -> None:
+    from kaohe.library.i18n import localized
+
+    agent = library.position("call_center_agent").position
+    assert localized(agent, "purpose", "en").startswith("Answers customers")
+    assert localized(agent, "purpose", "zh").startswith("负责客户")
+    guidance = agent.guidance[0]
+    assert localized(guidance, "advice", "en")[0].startswith("QA, talk time")
+    other = library.position("scheduling_supervisor").position
+    assert localized(other, "purpose", "en") == other.purpose  # no English written yet: the Chinese

@@ -135,7 +135,7 @@ def _interpolated(rule: LevelRule, value: Decimal | None) -> tuple[LevelAnchor, 
     if value is None or value == value.to_integral_value():
         return None
     ordered = sorted(rule.levels, key=lambda a: a.level)
-    for low, high in zip(ordered, ordered[1:]):
+    for low, high in zip(ordered, ordered[1:], strict=False):
         if low.level < value < high.level:
             share = (value - low.level) / (high.level - low.level)
             return low, high, low.score + (high.score - low.score) * share
