@@ -92,7 +92,7 @@ class Problem:
             parts.append(f"row {self.row}" if en else f"第 {self.row} 行")
         if self.column is not None and self.line is None:
             parts.append(f"column {self.column}" if en else f"列 {self.column}")
-        if self.path and self.line is None and self.column is None:
+        elif self.path and self.line is None:
             parts.append(self.path)
         return ", ".join(parts) if en else "，".join(parts)
 
@@ -101,7 +101,7 @@ class Problem:
         en = lang.startswith("en")
         message = self.message(lang)
         hint = self.hint(lang)
-        if self.row is not None or self.sheet is not None or (self.line is None and isinstance(self.column, str)):
+        if self.line is None and not _is_rule_id(self.code):  # a file, table or form: "file, row 3, column x: …"
             text = f"{self.where(lang)}: {message}"
             if self.value is not None:
                 text += f" (value {self.value!r})" if en else f"（值 {self.value!r}）"
@@ -133,6 +133,11 @@ class Problem:
             "hint_zh": self.hint_zh,
             "hint_en": self.hint_en,
         }
+
+
+def _is_rule_id(code: str) -> bool:
+    """K001 (checker), L002 (loader), P019 (library): problems of a scheme file, shown editor-style."""
+    return len(code) >= 2 and code[0].isupper() and code[1:].isdigit()
 
 
 def format_path(parts: tuple[str | int, ...]) -> str:

@@ -17,31 +17,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from kaohe.problems import Problem, ProblemsError
 from kaohe.scheme.models import CountsSource, RaterRole, Scheme
 from kaohe.scoring import IndicatorInput, SheetInputs
 
 
-@dataclass(frozen=True)
-class ValueProblem:
-    file: str
-    row: int | None  # 1-based line in the file (the header is row 1)
-    column: str | None
-    message_zh: str
-    message_en: str
-
-    def format(self, lang: str = "zh") -> str:
-        where = self.file
-        if self.row is not None:
-            where += f":{self.row}" if lang == "en" else f" 第 {self.row} 行"
-        if self.column is not None:
-            where += f" column {self.column!r}" if lang == "en" else f" 列 {self.column!r}"
-        return f"{where}: {self.message_zh if lang == 'zh' else self.message_en}"
+def ValueProblem(  # noqa: N802 — the name the readers below use
+    file: str, row: int | None, column: str | None, message_zh: str, message_en: str, value: str | None = None
+) -> Problem:
+    """One problem of a values file (`row` 1-based, the header is row 1), as a `kaohe.problems.Problem`."""
+    return Problem("bad_value", "error", file=file, row=row, column=column, value=value,
+                   message_zh=message_zh, message_en=message_en)
 
 
-class ValuesError(Exception):
-    def __init__(self, problems: list[ValueProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(p.format("en") for p in problems))
+class ValuesError(ProblemsError):
+    """The values file has problems; `problems` lists every one (nothing is scored)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems, "数据文件有误，未计分", "The values file has errors; nothing was scored")
 
 
 @dataclass
@@ -98,7 +91,7 @@ def read_values(path: Path | str, scheme: Scheme) -> list[EmployeeRow]:
 
 def parse_values(text: str, scheme: Scheme, file: str = "<values>") -> list[EmployeeRow]:
     rows = list(csv.reader(io.StringIO(text)))
-    problems: list[ValueProblem] = []
+    problems: list[Problem] = []
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise ValuesError(
             [ValueProblem(file, None, None, "文件为空：没有表头", "the file is empty: no header row")]
@@ -173,7 +166,7 @@ def parse_values(text: str, scheme: Scheme, file: str = "<values>") -> list[Empl
 
 
 def _columns(
-    header: list[str], scheme: Scheme, file: str, problems: list[ValueProblem]
+    header: list[str], scheme: Scheme, file: str, problems: list[Problem]
 ) -> dict[int, _Column]:
     indicators = {i.id: i for c in scheme.categories for i in c.indicators}
     roles = {r.value for r in RaterRole}
@@ -248,7 +241,7 @@ def _parse_header(title: str) -> _Column:
 
 
 def _fill(
-    target: _Partial, column: _Column, cell: str, file: str, row: int, problems: list[ValueProblem]
+    target: _Partial, column: _Column, cell: str, file: str, row: int, problems: list[Problem]
 ) -> None:
     if column.kind in ("count", "sample"):
         try:

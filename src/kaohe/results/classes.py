@@ -84,7 +84,7 @@ def team_class_table(rows: Sequence[tuple[str, Scheme, SheetResult]], lang: str 
     for team, scheme, result in rows:
         for score in class_scores(scheme, result):
             if score.rate is not None:
-                rates[(team, score.indicator_class)].append(score.rate)  # type: ignore[index]
+                rates[(team, score.indicator_class)].append(score.rate)
     out: list[list[object]] = []
     for (team, key) in sorted(rates, key=lambda k: (k[0], CLASS_ORDER.index(k[1]))):
         values = rates[(team, key)]

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from kaohe.problems import Problem, ProblemsError
 from kaohe.results.pay import PayInput
 from kaohe.results.policy import ResultsPolicy
 
@@ -30,21 +31,16 @@ class Employee:
     position: str = ""
 
 
-@dataclass(frozen=True)
-class CellProblem:
-    row: int  # 1-based, as the spreadsheet shows it (the header is row 1)
-    column: str
-    message_zh: str
-    message_en: str
-
-    def __str__(self) -> str:
-        return f"第 {self.row} 行 {self.column}：{self.message_zh} / row {self.row} {self.column}: {self.message_en}"
+def CellProblem(row: int, column: str, message_zh: str, message_en: str) -> Problem:  # noqa: N802
+    """One bad cell (`row` as the spreadsheet shows it, the header is row 1), as a `kaohe.problems.Problem`."""
+    return Problem("bad_cell", "error", row=row, column=column, message_zh=message_zh, message_en=message_en)
 
 
-class PayImportError(Exception):
-    def __init__(self, problems: list[CellProblem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+class PayImportError(ProblemsError):
+    """The pay file has problems; `problems` lists every bad cell (nothing was imported)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems, "工资数据文件有误，未导入", "The pay file has errors; nothing was imported")
 
 
 def _rows(content: bytes, filename: str) -> list[list[object]]:
@@ -62,7 +58,7 @@ def read_pay_inputs(
     content: bytes, filename: str, policy: ResultsPolicy, employees: Mapping[str, Employee]
 ) -> list[PayInput]:
     rows = _rows(content, filename)
-    problems: list[CellProblem] = []
+    problems: list[Problem] = []
     if not rows:
         raise PayImportError([CellProblem(1, "", "文件为空", "the file is empty")])
     by_label = {label: kind for kind, label in policy.attendance.labels.items()}

@@ -1,13 +1,17 @@
 """Domain exceptions of the web application, each with a bilingual message.
 
-Views and the API translate these into a refusal page or the one JSON error shape;
-they never show a traceback. `code` is stable and may be matched by callers.
+Views and the API translate these into the one refusal page (`kaohe.web.ui.refusals`) or
+the one JSON error shape (`kaohe.web.api`); they never show a traceback. `code` is
+stable and may be matched by callers. Bad fields and rows are `kaohe.problems.Problem`s,
+the same type the scheme loader, the checker and the importers report.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from kaohe.problems import Problem
 
 
 class KaoheError(Exception):
@@ -63,26 +67,21 @@ class ReadOnly(KaoheError):
     http_status = 409
 
 
-@dataclass(frozen=True)
-class FieldProblem:
-    """One bad field or cell: `row` is the row number as the user sees it (header = 1)."""
-
-    field: str
-    message_zh: str
-    message_en: str
-    row: int | None = None
-    value: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "value": self.value,
-                "message_zh": self.message_zh, "message_en": self.message_en}
+def FieldProblem(  # noqa: N802 — the name callers already use
+    field: str, message_zh: str, message_en: str, row: int | None = None, value: str | None = None,
+    *, code: str = "invalid", file: str | None = None, sheet: str | None = None,
+) -> Problem:
+    """One bad field or cell as a `kaohe.problems.Problem`: `row` as the user sees it (header = 1)."""
+    # a cell of a table has a row and a column; a form field has a path
+    return Problem(code, "error", file=file, sheet=sheet, row=row, column=field if row is not None else None,
+                   path="" if row is not None else field, value=value, message_zh=message_zh, message_en=message_en)
 
 
 @dataclass
 class ValidationReport:
     """All problems found in one input, reported at once."""
 
-    problems: list[FieldProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     rows_read: int = 0
 
     @property

@@ -6,27 +6,32 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from kaohe.metrics.ingest.messages import translate
+from kaohe.problems import Problem
+
 # Keep at most this many individual row errors in memory; beyond it only counts per
 # (column, reason) grow, and the report says how many were left out.
 MAX_ROW_ERRORS = 200_000
 
 
-@dataclass(frozen=True)
-class RowError:
-    file: str
-    row: int | None  # row number as the user sees it (header = row 1); None for file-level problems
-    column: str | None
-    reason: str
-    value: str | None = None
+def RowError(  # noqa: N802 — the name every reader and adapter already calls
+    file: str,
+    row: int | None,
+    column: str | None,
+    reason: str,
+    value: str | None = None,
+    *,
+    reason_zh: str | None = None,
+    code: str | None = None,
+) -> Problem:
+    """One import problem as a `kaohe.problems.Problem`, in English and Chinese.
 
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column:
-            where += f", column {self.column}"
-        val = f" (value {self.value!r})" if self.value is not None else ""
-        return f"{where}: {self.reason}{val}"
+    `row` is the row number as the user sees it (header = row 1; None for the whole file).
+    The Chinese text comes from `kaohe.metrics.ingest.messages` unless given.
+    """
+    known_code, zh = translate(reason)
+    return Problem(code or known_code, "error", file=file, row=row, column=column, value=value,
+                   message_zh=reason_zh or zh, message_en=reason)
 
 
 @dataclass
@@ -56,7 +61,7 @@ class ImportReport:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_already_present: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
     errors_total: int = 0
     error_counts: Counter[tuple[str | None, str]] = field(default_factory=Counter)
     skipped_rows: list[int] = field(default_factory=list)
@@ -65,9 +70,9 @@ class ImportReport:
     already_imported_batch: str | None = None
     committed: bool = False
 
-    def add_error(self, err: RowError, category: str | None = None) -> None:
+    def add_error(self, err: Problem, category: str | None = None) -> None:
         self.errors_total += 1
-        self.error_counts[(err.column, category or err.reason)] += 1
+        self.error_counts[(None if err.column is None else str(err.column), category or err.message_en)] += 1
         if len(self.errors) < MAX_ROW_ERRORS:
             self.errors.append(err)
 
@@ -110,7 +115,8 @@ class ImportReport:
             "rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
             "rows_already_present": self.rows_already_present,
             "errors_total": self.errors_total,
-            "errors": [{"file": e.file, "row": e.row, "column": e.column, "reason": e.reason, "value": e.value}
+            "errors": [{"file": e.file, "row": e.row, "column": e.column, "reason": e.message_en, "value": e.value,
+                        "code": e.code, "message_zh": e.message_zh, "message_en": e.message_en}
                        for e in self.errors],
             "skipped_rows": self.skipped_rows,
             "defects": {k: {"count": d.count, "description": d.description, "sample_rows": d.sample_rows}

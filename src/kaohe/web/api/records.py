@@ -70,7 +70,8 @@ def push(token: Any, user: Any, table: str, rows: Sequence[Mapping[str, Any]]) -
         bad = ValidationReport(rows_read=len(rows))
         for e in result.errors:
             # the CSV's header is row 1, so JSON row i (from 1) is CSV row i + 1
-            bad.add(e.column or "", e.reason, e.reason, row=None if e.row is None else e.row - 1, value=e.value)
+            bad.add(str(e.column or ""), e.message_zh, e.message_en, row=None if e.row is None else e.row - 1,
+                    value=e.value)
         raise InvalidInput(bad)
     already = bool(result.already_imported_batch)
     record(user, "records.push", None, object_type="event_store", object_id=f"{company.code}/{table}",
