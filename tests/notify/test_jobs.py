@@ -156,3 +156,15 @@ def test_a_late_360_rater_is_named_only_in_their_own_digest(org, sheet, notify_s
         lines = messages.render("overdue_digest", digests[boss].params, "zh-hans").lines
         assert f"- agent · “{name}” · 360 评价 · 匿名评价人 · 截止 2026-11-10（逾期 10 天）" in lines
         assert not any("peer2" in line for line in lines)
+
+
+def test_personal_digests_never_go_to_a_group(org, cycle, robot, notify_settings):
+    from kaohe.web.notify import crypto, jobs
+    from kaohe.web.notify.models import Delivery, RobotChannel
+
+    walk_to(org, cycle.sheets.get(employee=org.agent_emp), "self_review")
+    RobotChannel.objects.create(company=org.company, kind="wecom", name="全公司", events=["overdue_digest"],
+                                webhook_encrypted=crypto.encrypt(robot.url("/s?key=k")))
+    report = jobs.run()
+    assert report.digests >= 3 and report.group_digests == 1
+    assert Delivery.objects.filter(medium="chat").count() == 1  # the one summary, no personal digest

@@ -211,7 +211,7 @@ def send_overdue_digests(now: dt.datetime, *, company: Any = None) -> tuple[int,
         note = services.notify(user, EventKind.OVERDUE_DIGEST, company=co, params=params,
                                url=services.url_for("notify:inbox", fallback="ui:home"),
                                dedup_key=f"overdue:{user.pk}:{today}", group_key=f"overdue:{user.pk}:{today}",
-                               department=None, now=now)
+                               department=None, now=now, robots=False)  # groups get their own summary
         digests += note is not None
     return digests, _group_digests(items, now)
 

@@ -33,10 +33,10 @@ class EventKind(models.TextChoices):
     OVERDUE_DIGEST = "overdue_digest", "逾期事项日报 Daily overdue digest"
 
 
-# Events a group robot posts unless HR chooses otherwise: work waiting on someone. Results and
-# appeals are personal matters and go to the person only (in the app and by email).
+# Events a group robot posts unless HR chooses otherwise: work waiting on someone, and the daily
+# overdue counts. Results, appeals and appeal windows are personal matters and go to the person only.
 ROBOT_DEFAULT_EVENTS = [EventKind.TARGETS, EventKind.SELF_REVIEW, EventKind.RATING_REQUEST, EventKind.REVIEW,
-                        EventKind.INTERVIEW, EventKind.APPEAL_WINDOW, EventKind.OVERDUE_DIGEST]
+                        EventKind.INTERVIEW, EventKind.OVERDUE_DIGEST]
 
 
 class Medium(models.TextChoices):

@@ -132,11 +132,13 @@ def robot_channels(company: Any, department: Any, kind: str) -> list[RobotChanne
 
 
 def notify(user: Any, kind: str, *, company: Any, params: dict[str, Any], url: str, dedup_key: str,
-           group_key: str = "", department: Any = None, now: dt.datetime | None = None) -> Notification | None:
+           group_key: str = "", department: Any = None, now: dt.datetime | None = None,
+           robots: bool = True) -> Notification | None:
     """Tell `user` about `kind` once per `dedup_key`: in the app, by email and to group robots as they chose.
 
     Returns the notification (None when the person turned this event off everywhere, or it was
-    already told). Robots post an event once per group key, however many people it concerns.
+    already told). Robots post an event once per group key, however many people it concerns;
+    `robots=False` keeps a personal message (a digest) out of the groups.
     """
     if user is None or not getattr(user, "is_active", True):
         return None
@@ -165,7 +167,7 @@ def notify(user: Any, kind: str, *, company: Any, params: dict[str, Any], url: s
                         recipient_label=display_name(user), language=language, subject=f"{prefix} {text.title}",
                         body=body, link=link, kind=kind, dedup_key=f"email:{note.dedup_key}"[:200],
                         next_attempt_at=quiet_until(pref, now, zone) or now, created_at=now))
-    if in_chat:
+    if in_chat and robots:
         for ch in robot_channels(company, department, kind):
             _queue(_robot_delivery(ch, kind, params, url, group_key or dedup_key, now, company,
                                    who=display_name(user), notification=note))
