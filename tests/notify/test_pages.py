@@ -258,3 +258,19 @@ def test_deleting_a_robot_is_audited_with_the_masked_address(client, org, notify
     event = AuditEvent.objects.get(action="notify.channel.delete")
     assert event.before["webhook"] == "https://oapi.dingtalk.com/robot/send?••••2a3b"
     assert "7f3e9c0a" not in str(event.before)
+
+
+def test_hrs_home_page_counts_the_failed_deliveries(client, org, notify_settings):
+    from kaohe.web.notify.models import Delivery
+    from tests.notify.conftest import NOW
+
+    for n in range(2):
+        Delivery.objects.create(company=org.company, medium="email", address=f"x{n}@example.com", subject="s",
+                                body="b", kind="targets", dedup_key=f"d{n}", status="failed", attempts=6,
+                                next_attempt_at=NOW, created_at=NOW, last_error="HTTP 500")
+    client.force_login(org.hr)
+    page = client.get(reverse("ui:hr_home")).content.decode()
+    assert 'data-testid="notify-failures-alert"' in page and "2 条通知未能送达。" in page
+    assert reverse("notify:failures") in page
+    client.force_login(org.supervisor)
+    assert "notify-failures-alert" not in client.get(reverse("ui:home")).content.decode()
