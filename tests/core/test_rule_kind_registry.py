@@ -168,3 +168,15 @@ def test_every_builtin_kind_has_words_params_and_a_strategy(kind: RuleKind[RuleM
         assert kind.describe(rule, "%", "zh") and kind.describe(rule, "%", "en")
 
     describes_every_rule()
+
+
+def test_every_module_of_the_kinds_package_is_a_builtin_kind() -> None:
+    """Adding a built-in kind is adding its module: no list elsewhere names it."""
+    from pathlib import Path
+
+    from kaohe.scheme.kinds.registry import HELPER_MODULES, builtin_modules
+
+    package = Path(__file__).resolve().parents[2] / "src" / "kaohe" / "scheme" / "kinds"
+    files = {p.stem for p in package.glob("*.py")} - HELPER_MODULES - {"__init__"}
+    assert {m.rsplit(".", 1)[1] for m in builtin_modules()} == files
+    assert {type(k).__module__.rsplit(".", 1)[1] for k in all_kinds()} >= files

@@ -4,8 +4,9 @@ A *rule kind* (gate, tiers, linear …) is one module under `kaohe.scheme.kinds`
 company's own package. It holds the rule's pydantic model and everything else Kaohe
 needs to know about it (see `kaohe.scheme.kinds.base.RuleKind`), and registers itself
 with `register(MyKind())` when imported. Built-in kinds are registered exactly the same
-way; they are imported on the first lookup, together with the company's kinds named by
-the entry-point group `kaohe.rule_kinds` or the environment variable `KAOHE_RULE_KINDS`
+way; they are the modules of this package (`builtin_modules()`: a new file is a new
+kind), imported on the first lookup together with the company's kinds named by the
+entry-point group `kaohe.rule_kinds` or the environment variable `KAOHE_RULE_KINDS`
 (comma-separated module names).
 
 This module imports neither the scheme models nor the kind modules at import time, so
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -28,19 +31,11 @@ from pydantic_core import PydanticCustomError, core_schema
 if TYPE_CHECKING:
     from kaohe.scheme.kinds.base import RuleKind
 
-BUILTIN_MODULES = (
-    "kaohe.scheme.kinds.gate",
-    "kaohe.scheme.kinds.tiers",
-    "kaohe.scheme.kinds.linear",
-    "kaohe.scheme.kinds.band",
-    "kaohe.scheme.kinds.per_occurrence",
-    "kaohe.scheme.kinds.veto",
-    "kaohe.scheme.kinds.levels",
-    "kaohe.scheme.kinds.ratio",
-    "kaohe.scheme.kinds.bonus",
-    "kaohe.scheme.kinds.manual",
-    "kaohe.scheme.kinds.formula",
-)
+# The built-in kinds are the modules of this package other than these helpers; they load in this
+# order (the order of the JSON Schema and the docs), any other module of the package after them.
+HELPER_MODULES = frozenset({"base", "registry", "words", "strategies"})
+BUILTIN_ORDER = ("gate", "tiers", "linear", "band", "per_occurrence", "veto", "levels", "ratio", "bonus", "manual",
+                 "formula")
 ENTRY_POINT_GROUP = "kaohe.rule_kinds"
 ENV_VAR = "KAOHE_RULE_KINDS"
 
@@ -98,7 +93,7 @@ def _ensure_loaded() -> None:
         return
     _loading = True
     try:
-        for name in BUILTIN_MODULES:
+        for name in builtin_modules():
             importlib.import_module(name)
         for point in entry_points(group=ENTRY_POINT_GROUP):
             point.load()
@@ -107,6 +102,13 @@ def _ensure_loaded() -> None:
         _loaded = True
     finally:
         _loading = False
+
+
+def builtin_modules() -> list[str]:
+    """The kind modules shipped in this package: adding a file here adds a built-in kind."""
+    here = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name not in HELPER_MODULES]
+    ordered = sorted(here, key=lambda n: (BUILTIN_ORDER.index(n) if n in BUILTIN_ORDER else len(BUILTIN_ORDER), n))
+    return [f"{__package__}.{name}" for name in ordered]
 
 
 def all_kinds() -> list[RuleKind[Any]]:
