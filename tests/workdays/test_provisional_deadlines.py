@@ -39,10 +39,11 @@ def test_acknowledging_on_28_december_without_2027_gives_a_provisional_audited_d
     sheet = walk_to(org, sheet, "acknowledged")
     # Mon 28 Dec + 5 working days: 29, 30, 31 Dec, Fri 1 Jan (a guess: 2027 is not loaded), Mon 4 Jan
     assert sheet.state == SheetState.ACKNOWLEDGED and sheet.appeal_deadline == dt.date(2027, 1, 4)
-    mark = ProvisionalDeadline.objects.get(sheet=sheet)
+    # publication opened a window too (counted the same way); acknowledging restarted it: one mark is open
+    mark = ProvisionalDeadline.objects.get(sheet=sheet, resolved_at__isnull=True)
     assert (mark.field, mark.years, mark.shown, mark.due, mark.resolved_at) == (
         "appeal_deadline", [2027], dt.date(2027, 1, 4), dt.date(2027, 1, 4), None)
-    event = AuditEvent.objects.get(action="calendar.provisional_deadline", object_id=str(sheet.pk))
+    event = AuditEvent.objects.filter(action="calendar.provisional_deadline", object_id=str(sheet.pk)).latest("seq")
     assert event.after["date"] == "2027-01-04" and event.after["provisional_years"] == [2027]
     assert event.after["note_zh"] == ZH_NOTE and event.after["note_en"] == EN_NOTE
 
@@ -153,3 +154,12 @@ def test_the_package_is_offered_as_a_labelled_source_and_loading_it_is_audited(o
     assert (outcome.holidays, outcome.workdays) == (33, 6)  # 2026 as the package carries it
     event = AuditEvent.objects.get(action="calendar.import_year")
     assert event.after["source_label"] == package_label() and "2026-10-10" in event.after["workdays"]
+
+
+@pytest.mark.time_machine(at("2026-12-28"), tick=False)
+def test_publishing_on_28_december_opens_a_provisional_window_too(org, sheet):
+    sheet = walk_to(org, sheet, "published")
+    assert sheet.appeal_deadline == dt.date(2027, 1, 4)
+    mark = ProvisionalDeadline.objects.get(sheet=sheet, resolved_at__isnull=True)
+    assert (mark.years, mark.start) == ([2027], dt.date(2026, 12, 28))
+    assert AuditEvent.objects.filter(action="calendar.provisional_deadline", object_id=str(sheet.pk)).count() == 1

@@ -137,21 +137,19 @@ def publish(sheet: Sheet, actor: Any, *, expected_version: int | None = None) ->
     if sheet.excluded_at is not None:
         raise IllegalTransition(f"该考核表已被排除：{sheet.excluded_reason}",
                                 f"This sheet was excluded: {sheet.excluded_reason}")
+    from kaohe.web.workdays.services import mark_provisional, working_deadline
+
     now = timezone.now()
-    return transition(sheet, "publish", actor, expected_version=expected_version, published_at=now,
-                      appeal_deadline=_appeal_window_end(sheet, now))
-
-
-def _appeal_window_end(sheet: Sheet, when: dt.datetime) -> dt.date | None:
-    """The last day to appeal, counted in working days from publication (None when the year is unknown)."""
-    from kaohe.web.appraisal.services.calendar import UnknownCalendar, add_working_days
-
     company = sheet.cycle.company
-    day = timezone.localtime(when, timezone=_zone(company.time_zone)).date()
-    try:
-        return add_working_days(company, day, company.appeal_window_days)
-    except UnknownCalendar:
-        return None
+    day = timezone.localtime(now, timezone=_zone(company.time_zone)).date()
+    # the appeal window counts working days from publication; a year with no statutory schedule loaded
+    # counts Monday–Friday and the date is stored as provisional (kaohe.web.workdays), audited
+    deadline = working_deadline(company, day, company.appeal_window_days)
+    with transaction.atomic():
+        sheet = transition(sheet, "publish", actor, expected_version=expected_version, published_at=now,
+                           appeal_deadline=deadline.date)
+        mark_provisional(sheet, "appeal_deadline", day, company.appeal_window_days, deadline, actor)
+        return sheet
 
 
 def record_interview(sheet: Sheet, actor: Any, *, held_on: dt.date, strengths: str, gaps: str,
