@@ -61,6 +61,17 @@ def build_company(org, sheet, tmp_path):  # type: ignore[no-untyped-def]
 
         IntegrationToken.issue(name="ACD nightly", company=org.company, acting_user=org.hr,
                                scopes=["records:write"], days=30)
+    from kaohe.web.appraisal.models import AppealFile, ColumnMapping
+    from kaohe.web.org.models import LoginState
+
+    evidence = Path(settings.KAOHE_UPLOADS_DIR) / "demo" / "appeals" / "note.txt"
+    evidence.parent.mkdir(parents=True, exist_ok=True)
+    evidence.write_bytes("仅 2 份问卷".encode())
+    AppealFile.objects.create(appeal=appeal, name="note.txt", content_type="text/plain", size=evidence.stat().st_size,
+                              sha256="0" * 64, stored_path=str(evidence))
+    ColumnMapping.objects.create(company=org.company, table="surveys", source="问卷系统导出", headers=["a"],
+                                 columns={"a": "survey_id"}, created_by=org.hr)
+    LoginState.objects.update_or_create(user=org.agent, defaults={"must_change_password": True})
     return fresh(sheet)
 
 

@@ -97,6 +97,8 @@ def _selectors() -> list[tuple[str, Callable[[list[int]], Any]]]:
         ("org.Team", lambda ids: o.Team.objects.filter(department__company_id__in=ids)),
         ("org.Employee", lambda ids: o.Employee.objects.filter(company_id__in=ids)),
         ("org.RoleAssignment", lambda ids: o.RoleAssignment.objects.filter(company_id__in=ids)),
+        ("org.LoginState", lambda ids: o.LoginState.objects.filter(user__employee__company_id__in=ids)),
+        ("appraisal.ColumnMapping", lambda ids: a.ColumnMapping.objects.filter(company_id__in=ids)),
         ("appraisal.SchemeSnapshot", lambda ids: a.SchemeSnapshot.objects.filter(
             sheets__cycle__company_id__in=ids).distinct()),
         ("appraisal.Cycle", lambda ids: a.Cycle.objects.filter(company_id__in=ids)),
@@ -110,6 +112,7 @@ def _selectors() -> list[tuple[str, Callable[[list[int]], Any]]]:
         ("appraisal.ScoreVersion", lambda ids: a.ScoreVersion.objects.filter(sheet__cycle__company_id__in=ids)),
         ("appraisal.Interview", lambda ids: a.Interview.objects.filter(sheet__cycle__company_id__in=ids)),
         ("appraisal.Appeal", lambda ids: a.Appeal.objects.filter(sheet__cycle__company_id__in=ids)),
+        ("appraisal.AppealFile", lambda ids: a.AppealFile.objects.filter(appeal__sheet__cycle__company_id__in=ids)),
         ("appraisal.CompetencyRating", lambda ids: a.CompetencyRating.objects.filter(
             sheet__cycle__company_id__in=ids)),
     ]
@@ -130,6 +133,7 @@ def _selectors() -> list[tuple[str, Callable[[list[int]], Any]]]:
 # Models of Kaohe's own apps that a backup leaves out on purpose (a test keeps this list honest).
 EXCLUDED = {
     "ui.SpentFormToken": "one-time form tokens of live sessions; meaningless after a restore",
+    "appraisal.Job": "background jobs of the running installation (queued, running); a restore must not rerun them",
 }
 KAOHE_APPS = ("org", "appraisal", "audit", "ui", "reports", "kaohe_api", "results", "jobs")
 
@@ -521,7 +525,7 @@ def _rebase_upload_path(obj: Any, old_uploads: str | None) -> None:
     """Point an upload batch at its file in this installation's uploads directory."""
     from django.conf import settings
 
-    if obj._meta.label != "appraisal.UploadBatch" or not old_uploads:
+    if obj._meta.label not in ("appraisal.UploadBatch", "appraisal.AppealFile") or not old_uploads:
         return
     stored = Path(obj.stored_path)
     try:

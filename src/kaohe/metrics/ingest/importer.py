@@ -32,6 +32,9 @@ _EVENT_TEXT = {
 }
 
 
+MAX_FILE_BYTES = 2 * 2**30  # 2 GB: a month of a large center's CDRs fits; more is split
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -76,6 +79,7 @@ def import_file(
     chunk_rows: int = CHUNK_ROWS,
     progress: Callable[[int], None] | None = None,
     raise_on_error: bool = False,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Validate ``path`` and load it into ``store`` as one batch of ``table``.
 
@@ -88,6 +92,9 @@ def import_file(
     - Atomic: rows stream to a staging file that is renamed into the store only at the end.
     - Unknown employees are errors when an org table is known (``org=`` a file or data
       directory, or an ``org`` table in the store) and ``check_org`` is true.
+    - ``dry_run``: every check against the real store (keys already stored included), nothing
+      committed — what an upload page shows before the user confirms.
+    - A file over MAX_FILE_BYTES is refused before it is read.
     """
     path = Path(path)
     store = store if isinstance(store, Store) else Store(store)
@@ -114,6 +121,11 @@ def import_file(
 
     if not path.is_file():
         report.add_error(RowError(str(path), None, None, "file not found"))
+        return fail()
+    if path.stat().st_size > MAX_FILE_BYTES:
+        report.add_error(RowError(str(path), None, None,
+                                  f"the file is larger than {MAX_FILE_BYTES // 2**20} MB; split it / "
+                                  f"文件超过 {MAX_FILE_BYTES // 2**20} MB，请拆分后上传"))
         return fail()
     try:
         report.encoding = resolve_encoding(path, opts)
@@ -174,6 +186,8 @@ def import_file(
             return fail()
         report.skipped_rows.sort()
         report.rows_loaded = _count_rows(final) if final else 0
+        if dry_run:
+            return report
         store.commit(schema.name, final, {
             "batch_id": batch_id, "source": str(path.resolve()), "file_sha256": report.file_sha256,
             "mapping": m.name, "encoding": report.encoding, "rows_read": report.rows_read,

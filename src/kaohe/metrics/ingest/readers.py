@@ -8,6 +8,7 @@ first data record is row 2; in Parquet the first record is row 1.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,12 +59,62 @@ def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
         # a multi-byte character cut at the end of the sample is not an error
         if exc.start >= len(sample) - 4 and len(sample) == sample_bytes:
             return "utf-8"
+    if len(sample) == sample_bytes:  # do not judge a character cut at the end of the sample
+        sample = sample[: sample.rfind(b"\n") + 1] or sample
+    # Chinese first: GB18030 (the superset of GBK/GB2312) when the bytes decode to plausible Chinese
+    # text, then Big5. A statistical guess on a short file says cp949 or Shift-JIS for GBK, which
+    # would store mojibake; so only an unambiguous Western single-byte answer is taken from the
+    # detector, and anything else is refused with the candidates named.
+    for candidate in ("gb18030", "big5"):
+        text = _decodes(sample, candidate)
+        if text is not None and _plausible_chinese(text):
+            return _normalise_encoding(candidate)
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample).best()
-    if best is None:
-        raise SourceError("cannot detect the file's encoding; name it (e.g. --encoding gb18030)")
-    return _normalise_encoding(best.encoding)
+    matches = list(from_bytes(sample))
+    # a European file the detector reads cleanly as a Latin code page: Windows-1252, the usual one
+    if matches and matches[0].percent_chaos < 5 and _is_latin(matches[0].encoding):
+        text = _decodes(sample, "cp1252")
+        if text is not None and not _CONTROL.search(text):
+            return "cp1252"
+    candidates = ["gb18030", "big5"] + [m.encoding for m in matches[:3] if m.encoding not in ("gb18030", "big5")]
+    raise SourceError(
+        "cannot tell the file's encoding for sure (it could be " + ", ".join(dict.fromkeys(candidates))
+        + "); name it, e.g. --encoding gb18030 / 无法可靠判断文件编码（可能是 "
+        + "、".join(dict.fromkeys(candidates)) + "），请指定编码，例如 --encoding gb18030")
+
+
+def _is_latin(encoding: str) -> bool:
+    name = codecs.lookup(encoding).name
+    return name.startswith(("cp125", "iso8859_", "latin_1", "mac_latin", "cp775", "cp850")) and name not in (
+        "cp1251", "cp1253", "cp1255", "cp1256", "iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _decodes(sample: bytes, encoding: str) -> str | None:
+    try:
+        return sample.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _plausible_chinese(text: str) -> bool:
+    """Decoded text that reads as Chinese: its non-ASCII characters are (nearly all) CJK ideographs,
+    CJK or full-width punctuation; no private-use or control characters (the marks of mojibake)."""
+    if _CONTROL.search(text):
+        return False
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return True
+    good = 0
+    for c in wide:
+        o = ord(c)
+        if 0xE000 <= o <= 0xF8FF:
+            return False
+        if (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
+                or 0x2000 <= o <= 0x206F or 0x2460 <= o <= 0x24FF or o in (0xB7, 0xD7, 0xF7, 0xB0)):
+            good += 1
+    return good / len(wide) >= 0.97
 
 
 def check_encoding(path: Path, encoding: str, sample_bytes: int = 1 << 20) -> None:
@@ -119,7 +170,9 @@ def read_header(path: Path, opts: SourceOptions, encoding: str | None) -> list[s
         try:
             ws = wb[opts.sheet] if opts.sheet else wb.active
             for row in ws.iter_rows(min_row=1, max_row=1, values_only=True):
-                return [str(c).strip() if c is not None else "" for c in row]
+                names = [str(c).strip() if c is not None else "" for c in row]
+                _refuse_control_characters(names)
+                return names
             raise SourceError("the sheet is empty")
         finally:
             wb.close()
@@ -128,7 +181,17 @@ def read_header(path: Path, opts: SourceOptions, encoding: str | None) -> list[s
     first = first.split("\r")[0].rstrip("\n")
     if not first.strip():
         raise SourceError("the file has no header row")
-    return [c.strip().strip('"') for c in first.split(opts.delimiter)]
+    names = [c.strip().strip('"') for c in first.split(opts.delimiter)]
+    _refuse_control_characters(names)
+    return names
+
+
+def _refuse_control_characters(names: list[str]) -> None:
+    """A NUL or control character in a column name would silently drop that column: refuse instead."""
+    for i, name in enumerate(names, start=1):
+        if any(ord(ch) < 32 and ch != "\t" for ch in name):
+            raise SourceError(f"the header's column {i} contains a NUL or control character; fix the header row / "
+                              f"表头第 {i} 列含有 NUL 或控制字符，请修正表头")
 
 
 def _open_xlsx(path: Path):  # type: ignore[no-untyped-def]

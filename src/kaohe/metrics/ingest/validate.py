@@ -11,6 +11,11 @@ import pyarrow as pa
 from kaohe.metrics.events import Column, NotBefore, RequiredWhen, TableSchema
 from kaohe.metrics.ingest.report import MAX_ROW_ERRORS, ImportReport, RowError
 
+MAX_ERRORS_PER_PROBLEM = 50
+MAX_ABS_NUMBER = 1e12
+MIN_YEAR, MAX_YEAR = 1970, 2200
+MAX_TEXT_LENGTH = 2000
+
 _TRUE = {"true", "t", "yes", "y", "1", "是", "对"}
 _FALSE = {"false", "f", "no", "n", "0", "否", "错"}
 
@@ -118,7 +123,10 @@ class ChunkValidator:
             return
         bad[idx] = True
         rep = self.report
-        room = max(0, MAX_ROW_ERRORS - len(rep.errors))
+        # the first MAX_ERRORS_PER_PROBLEM cells of each column and problem are listed, the rest counted
+        # (a file of 300,000 empty rows gives a short report, not a 21 MB page)
+        key = (label, reason.split(" (")[0])
+        room = max(0, min(MAX_ROW_ERRORS - len(rep.errors), MAX_ERRORS_PER_PROBLEM - rep.error_counts[key]))
         for i in idx[:room]:
             value = None
             if raw is not None:
@@ -126,7 +134,7 @@ class ChunkValidator:
                 value = None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
             rep.errors.append(RowError(self.file, first_row + int(i), label, reason, value))
         rep.errors_total += len(idx)
-        rep.error_counts[(label, reason.split(" (")[0])] += len(idx)
+        rep.error_counts[key] += len(idx)
 
     def convert(self, raw: dict[str, pd.Series], labels: dict[str, str], first_row: int,
                 n: int) -> tuple[pa.Table, np.ndarray]:
@@ -157,6 +165,20 @@ class ChunkValidator:
             if col.pattern is not None:
                 fits = p.str.fullmatch(col.pattern).fillna(False).to_numpy(dtype=bool)
                 self._flag(ok & ~fits, first_row, label, f"does not match the pattern {col.pattern}", s, bad)
+            if col.type in ("float", "int"):  # finite and of a size a record can have (no 1e308, no inf)
+                num = p.astype(float)
+                self._flag(ok & ~(np.isfinite(num) & (num.abs() <= MAX_ABS_NUMBER)).fillna(False).to_numpy(dtype=bool),
+                           first_row, label, f"outside the range ±{MAX_ABS_NUMBER:g}", s, bad)
+            if col.type in ("ts", "date"):  # a year an operational record can have (no year 1, no 9999)
+                years = p.dt.year
+                self._flag(ok & ~years.between(MIN_YEAR, MAX_YEAR).fillna(False).to_numpy(dtype=bool), first_row,
+                           label, f"year outside {MIN_YEAR}–{MAX_YEAR}", s, bad)
+            if col.type == "str":  # one cell is a value, not a document
+                too_long = p.str.len().fillna(0).to_numpy() > MAX_TEXT_LENGTH
+                self._flag(ok & too_long, first_row, label, f"text longer than {MAX_TEXT_LENGTH} characters",
+                           p.str.slice(0, 40), bad)
+                nul = p.str.contains("\x00", regex=False).fillna(False).to_numpy(dtype=bool)
+                self._flag(ok & nul, first_row, label, "text contains a NUL character", None, bad)
             if col.min is not None:
                 self._flag(ok & (p < col.min).fillna(False).to_numpy(dtype=bool), first_row, label,
                            f"below the minimum {col.min:g}", s, bad)

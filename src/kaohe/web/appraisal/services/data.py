@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -102,7 +101,6 @@ def validate_upload(cycle: Cycle, actor: Any, *, path: Path, file_name: str, tab
     exports of Kaohe's own event store are naive UTC).
     """
     from kaohe.metrics.ingest import import_file
-    from kaohe.metrics.store import Store
 
     require(actor, "upload_records", cycle)
     company = cycle.company
@@ -113,10 +111,12 @@ def validate_upload(cycle: Cycle, actor: Any, *, path: Path, file_name: str, tab
     if not kept.exists():
         shutil.copyfile(path, kept)
     tz = timezone_name or company.time_zone
-    with tempfile.TemporaryDirectory(prefix="kaohe-validate-") as scratch:
-        store = Store(scratch)
+    # validated against the real store (keys already stored, the org table), committing nothing, so
+    # that a file that passes here cannot be refused on confirm ("key already stored")
+    with store_lock(store_dir(company)):
+        store = _store(company)
         write_org(store, company)
-        report = import_file(kept, store, table=table, mapping=mapping, timezone=tz)
+    report = import_file(kept, store, table=table, mapping=mapping, timezone=tz, dry_run=True)
     batch = UploadBatch.objects.create(
         cycle=cycle, table=report.table, mapping=mapping or "", timezone=tz, file_name=Path(file_name).name,
         stored_path=str(kept), sha256=digest,
@@ -530,9 +530,9 @@ def _mapping_for(batch: UploadBatch) -> Any:
 
 
 def check_upload(batch: UploadBatch, actor: Any, job: Any = None) -> UploadBatch:
-    """Validate a received file into a scratch store: the report lists every bad row; nothing is loaded."""
+    """Validate a received file against the real store without committing (privacy/issue 12: a file that
+    passes cannot be refused on confirm): the report lists every bad row; nothing is loaded."""
     from kaohe.metrics.ingest import import_file
-    from kaohe.metrics.store import Store
     from kaohe.web.appraisal import jobs
 
     require(actor, "upload_records", batch.cycle)
@@ -540,11 +540,11 @@ def check_upload(batch: UploadBatch, actor: Any, job: Any = None) -> UploadBatch
     kept = Path(batch.stored_path)
     progress = jobs.progress_of(job, count_rows(kept)) if job is not None else None
     mapping = _mapping_for(batch)
-    with tempfile.TemporaryDirectory(prefix="kaohe-validate-") as scratch:
-        store = Store(scratch)
+    with store_lock(store_dir(company)):
+        store = _store(company)
         write_org(store, company)
-        report = import_file(kept, store, table=None if mapping else batch.table, mapping=mapping,
-                             timezone=batch.timezone or company.time_zone, progress=progress)
+    report = import_file(kept, store, table=None if mapping else batch.table, mapping=mapping,
+                         timezone=batch.timezone or company.time_zone, progress=progress, dry_run=True)
     extra = {k: v for k, v in (batch.report or {}).items() if k in ("headers", "source")}
     UploadBatch.objects.filter(pk=batch.pk).update(
         status=UploadBatch.Status.VALIDATED if report.ok else UploadBatch.Status.REJECTED,
