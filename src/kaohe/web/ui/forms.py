@@ -81,7 +81,8 @@ class RatingsForm(forms.Form):
             if item.get("levels"):  # a level item: one of its levels, each shown with its behaviour anchor
                 self.fields[f"score_{item['id']}"] = forms.TypedChoiceField(
                     label=item["label"], coerce=Decimal, required=item.get("required", True),
-                    widget=forms.RadioSelect, choices=[(str(lv["level"]), lv["text"]) for lv in item["levels"]],
+                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                    choices=[(str(lv["level"]), lv["text"]) for lv in item["levels"]],
                     error_messages={"invalid_choice": _("Choose one of the levels shown.")},
                     help_text=item.get("help", ""))
             else:
@@ -212,26 +213,26 @@ class AppealDecisionForm(forms.Form):
 
 class UploadForm(forms.Form):
     table = forms.ChoiceField(label=_("Kind of records"))
+    source = forms.CharField(label=_("Source"), required=False, max_length=200,
+                             help_text=_("The system the file comes from. A source mapped before is reused."))
     file = forms.FileField(label=_("File (CSV, XLSX or Parquet)"))
 
-    def __init__(self, *args, tables: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, *args, tables: list[tuple[str, str]], sources: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["table"].choices = [("", "—")] + tables
+        self.fields["source"].widget.attrs["list"] = "known-sources"
+        self.sources = sources or []
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx", ".parquet")):
             raise ValidationError(_("Use a .csv, .xlsx or .parquet file."))
         return upload
-    source = forms.CharField(label=_("Source"), required=False, max_length=200,
-                             help_text=_("The system the file comes from. A source mapped before is reused."))
 
 
 class CompetencyForm(forms.Form):
     """One level field per competency of the position's model; built from the model."""
 
-        self.fields["source"].widget.attrs["list"] = "known-sources"
-        self.sources = sources or []
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, competencies: list[dict], **kwargs) -> None:
@@ -329,10 +330,11 @@ class GuidedCycleForm(forms.Form):
     end = forms.DateField(label=_("Last day"), widget=DateInput(), required=False,
                           help_text=_("Filled in from the period label."))
     name = forms.CharField(label=_("Name"), required=False, max_length=200)
-    positions = forms.MultipleChoiceField(label=_("Positions"), required=False, widget=forms.CheckboxSelectMultiple,
+    positions = forms.MultipleChoiceField(label=_("Positions"), required=False,
+                                          widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
                                           help_text=_("Leave all unticked for every position."))
     departments = forms.MultipleChoiceField(label=_("Departments"), required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+                                            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
     employees = forms.CharField(label=_("Only these employees (codes)"), required=False, max_length=MAX_TEXT,
                                 widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text=_("Employee codes separated by spaces or commas; empty for everyone."))
