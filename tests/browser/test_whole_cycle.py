@@ -82,7 +82,8 @@ def test_a_whole_cycle_through_the_pages(actors, org, sheet, shot):  # type: ign
     # HR issues the targets letters for the whole cycle.
     hr = actors.go("hr", cycle_url)
     shot(hr, "hr-cycle-progress")
-    hr.click("button[data-step=set_targets]")
+    hr.click("a[data-step=set_targets]")  # first what will happen, then the confirmation
+    hr.get_by_test_id("confirm-bulk").click()
     sheets_in_cycle = str(sheet.cycle.sheets.count())
     expect(hr.locator("tr[data-state=targets_set] td.num")).to_have_text(sheets_in_cycle)
 
@@ -96,7 +97,8 @@ def test_a_whole_cycle_through_the_pages(actors, org, sheet, shot):  # type: ign
     assert fresh(sheet).letter.acknowledged_by == org.agent
 
     # HR starts the self-reviews; the KPI value comes in; QA and three colleagues rate on their page.
-    actors.go("hr", cycle_url).click("button[data-step=start_self_review]")
+    actors.go("hr", cycle_url).click("a[data-step=start_self_review]")
+    actors("hr").get_by_test_id("confirm-bulk").click()
     expect(actors("hr").locator("tr[data-state=self_review] td.num")).to_have_text("1")  # only A001 acknowledged
     _kpi_value(org, sheet)
     sup = actors.go("supervisor", sheet_url)
@@ -165,7 +167,8 @@ def test_a_whole_cycle_through_the_pages(actors, org, sheet, shot):  # type: ign
     shot(hr, "hr-calibration-adjust")
     form.locator("button[type=submit]").click()
     expect(hr.locator("tr[data-employee=A001]")).to_contain_text("B")
-    hr.click("button[data-step=publish]")
+    hr.click("a[data-step=publish]")
+    hr.get_by_test_id("confirm-bulk").click()
     assert fresh(sheet).state == SheetState.PUBLISHED
 
     # The supervisor records the feedback interview; the agent confirms it and the result.

@@ -41,6 +41,8 @@ def table_title(name: str) -> str:
 def column_title(name: str | None) -> str:
     if not name:
         return "—"
+    if " → " in name:  # "the file's header → the field": the header is what the user knows
+        return name.split(" → ")[0]
     zh, en = COLUMNS.get(name, (None, None))
     if is_english():
         return en or name.replace("_", " ").capitalize()

@@ -47,18 +47,27 @@ def problem_text(error: dict[str, Any]) -> str:
     return reason
 
 
-def grouped(errors: list[dict[str, Any]], *, per_group: int = 100) -> list[dict[str, Any]]:
-    """Errors grouped by (column, problem): each group with its count and its first rows."""
+def grouped(errors: list[dict[str, Any]], *, per_group: int = 100,
+            counts: list[list[Any]] | None = None) -> list[dict[str, Any]]:
+    """Errors grouped by (column, problem): each group with its count and its first rows.
+
+    `counts` ([column, problem in English, n]) gives the true totals when only the first rows
+    of each problem were kept."""
+    totals = {(str(c or ""), str(cat)): int(n) for c, cat, n in (counts or [])}
     groups: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
     for e in errors:
         text = problem_text(e)
         key = (str(e.get("column") or ""), text)
         g = groups.get(key)
         if g is None:
-            g = groups[key] = {"column": column_title(e.get("column")), "problem": text, "count": 0, "rows": []}
+            category = str(e.get("message_en") or e.get("reason") or "").split(" (")[0]
+            g = groups[key] = {"column": column_title(e.get("column")), "problem": text, "count": 0, "rows": [],
+                               "total": totals.get((key[0], category))}
         g["count"] += 1
         if len(g["rows"]) < per_group:
             g["rows"].append({"row": e.get("row"), "value": e.get("value")})
+    for g in groups.values():
+        g["count"] = max(g["count"], g.pop("total") or 0)
     return sorted(groups.values(), key=lambda g: -g["count"])
 
 

@@ -546,6 +546,8 @@ def check_upload(batch: UploadBatch, actor: Any, job: Any = None) -> UploadBatch
     report = import_file(kept, store, table=None if mapping else batch.table, mapping=mapping,
                          timezone=batch.timezone or company.time_zone, progress=progress, dry_run=True)
     extra = {k: v for k, v in (batch.report or {}).items() if k in ("headers", "source")}
+    # every (column, problem) with its full count: the stored rows stop at a few dozen per problem
+    extra["error_counts"] = [[col, cat, n] for (col, cat), n in report.error_counts.items()]
     UploadBatch.objects.filter(pk=batch.pk).update(
         status=UploadBatch.Status.VALIDATED if report.ok else UploadBatch.Status.REJECTED,
         rows_read=report.rows_read, report={**report.to_dict(), **extra})

@@ -18,7 +18,7 @@ from kaohe.web.org.models import Employee
 from kaohe.web.permissions import can, require, visible_sheets
 
 from .. import sheetview
-from ..formatting import text_of
+from ..formatting import text_of, with_unit
 from ..forms import AppealDecisionForm, AppealForm, AssignReviewerForm, InterviewForm
 from ..refusals import page
 from ._common import load_sheet, one_change, posted_version, put_on_form
@@ -68,7 +68,7 @@ def file_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = load_sheet(request, pk, "appeal")
     names = {i["id"]: i["name"] for c in sheetview.scored_categories(sheet) for i in c["items"]}
     by_kpi = {kpi: ind for ind, kpi in sheetview.kpi_indicators(sheet).items()}
-    choices = [(str(kv.pk), f"{names.get(by_kpi.get(kv.kpi, ''), kv.kpi)} = {kv.value}")
+    choices = [(str(kv.pk), f"{names.get(by_kpi.get(kv.kpi, ''), kv.kpi)} = {with_unit(kv.value, kv.unit)}")
                for kv in svc.kpi_values_for(sheet, request.user)]
     form = AppealForm(request.POST or None, request.FILES or None, indicator_choices=choices)
     if request.method == "POST" and form.is_valid():

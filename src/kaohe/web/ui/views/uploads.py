@@ -174,7 +174,7 @@ def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
     running = batch.status in (UploadBatch.Status.CHECKING, UploadBatch.Status.LOADING) and (
         job is None or job.status in (Job.Status.QUEUED, Job.Status.RUNNING))
     return render(request, "ui/hr/upload_report.html", {
-        "batch": batch, "report": report, "table": table_title(batch.table), "groups": uploadreport.grouped(errors),
+        "batch": batch, "report": report, "table": table_title(batch.table), "groups": uploadreport.grouped(errors, counts=report.get("error_counts")),
         "rows": rows, "page": min(max(1, page_no), pages), "pages": pages, "page_range": range(1, pages + 1),
         "errors_total": report.get("errors_total", len(errors)), "errors_kept": len(errors),
         "defects": report.get("defects", {}), "job": job, "job_text": _job_text(job), "running": running,
