@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from kaohe.web.appraisal.models import CompetencyRating
+from kaohe.web.appraisal.models import CompetencyRating, Sheet
 from tests.ui.test_upload_and_records import _token_of_form
 from tests.web.conftest import walk_to
 
@@ -21,12 +21,12 @@ def test_self_and_supervisor_levels_give_the_gap_to_the_required_level(org, shee
     url = reverse("ui:competency", args=[sheet.pk])
     agent = _client(org.agent)
     token = _token_of_form(agent.get(url).content.decode())
-    assert agent.post(url, {"level_communication": "4", "level_product_knowledge": "2",
+    assert agent.post(url, {"level_communication": "4", "level_product_knowledge": "2", "version": sheet.version,
                             "form_token": token}).status_code == 302
-    sheet = walk_to(org, sheet, "supervisor_review")
+    sheet = walk_to(org, Sheet.objects.get(pk=sheet.pk), "supervisor_review")
     boss = _client(org.supervisor)
     token = _token_of_form(boss.get(url).content.decode())
-    assert boss.post(url, {"level_communication": "3", "level_product_knowledge": "2",
+    assert boss.post(url, {"level_communication": "3", "level_product_knowledge": "2", "version": sheet.version,
                            "form_token": token}).status_code == 302
     rows = {r.competency: r for r in CompetencyRating.objects.filter(sheet=sheet)}
     assert (rows["communication"].self_level, rows["communication"].supervisor_level) == (4, 3)
@@ -40,7 +40,7 @@ def test_a_competency_form_with_missing_levels_reports_each_of_them(org, sheet):
     sheet = walk_to(org, sheet, "self_review")
     url = reverse("ui:competency", args=[sheet.pk])
     agent = _client(org.agent)
-    response = agent.post(url, {"level_communication": "", "level_product_knowledge": "9",
+    response = agent.post(url, {"level_communication": "", "level_product_knowledge": "9", "version": sheet.version,
                                 "form_token": _token_of_form(agent.get(url).content.decode())})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"level_communication", "level_product_knowledge"}

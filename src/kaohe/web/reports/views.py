@@ -6,7 +6,7 @@ import dataclasses
 import io
 import json
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -34,6 +34,7 @@ from kaohe.scoring import IndicatorInput
 from kaohe.web.appraisal.models import Cycle, Sheet
 from kaohe.web.appraisal.services.scoring import build_inputs
 from kaohe.web.errors import Forbidden, InvalidInput, KaoheError
+from kaohe.web.params import BadParameter, decimal_param, int_param
 from kaohe.web.permissions import can, require, require_surface
 from kaohe.web.reports import data
 from kaohe.web.reports import plans as plan_services
@@ -138,7 +139,7 @@ def what_if(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if not by_scheme:
         return render(request, "reports/whatif.html", {"base_template": _base_template(), "cycle": cycle,
                                                        "empty": True})
-    snapshot_id = int(request.GET.get("scheme") or next(iter(by_scheme)))
+    snapshot_id = int_param(request.GET.get("scheme"), "scheme", default=next(iter(by_scheme)))
     if snapshot_id not in by_scheme:
         raise Http404("scheme")
     group = by_scheme[snapshot_id]
@@ -151,8 +152,8 @@ def what_if(request: HttpRequest, cycle_id: int) -> HttpResponse:
     indicator_ids = [i.id for c in scheme.categories for i in c.indicators]
     if employee or indicator or value:
         try:
-            new_value = Decimal(value)
-        except InvalidOperation:
+            new_value = decimal_param(value, "value")  # NaN, infinity and 1e40 are not values
+        except BadParameter:
             problems.append(f"值 {value!r} 不是数字 / {value!r} is not a number")
         else:
             if employee not in {i.employee_id for i in inputs}:
@@ -175,14 +176,14 @@ def what_if(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "schemes": [(k, v[0].scheme.scheme_id) for k, v in by_scheme.items()], "indicators": indicator_ids,
         "employees": sorted(names.items()), "problems": problems, "result": result, "names": names,
         "form": request.GET,
-    })
+    }, status=422 if problems else 200)
 
 
 def _with_threshold(scheme: Scheme, indicator_id: str, value: str) -> tuple[Scheme | None, str | None]:
     """The scheme with one indicator's threshold / target changed (the kind's `what_if_field`)."""
     try:
-        new = Decimal(value)
-    except InvalidOperation:
+        new = decimal_param(value, "threshold")
+    except BadParameter:
         return None, f"门槛 {value!r} 不是数字 / threshold {value!r} is not a number"
     content = scheme.model_dump(mode="json")
     for cat in content["categories"]:
@@ -298,16 +299,18 @@ def plans_page(request: HttpRequest, cycle_id: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "open":
-                sheet = get_object_or_404(Sheet, pk=request.POST.get("sheet"), cycle=cycle)
+                sheet = get_object_or_404(Sheet, pk=int_param(request.POST.get("sheet"), "sheet"), cycle=cycle)
                 rows = list(zip(request.POST.getlist("item_action"), request.POST.getlist("item_owner"),
                                 request.POST.getlist("item_due"), strict=False))
                 plan_services.open_plan(sheet, request.user, goal=request.POST.get("goal", ""), items=rows,
                                         today=today)
             elif action == "item":
-                item = get_object_or_404(PlanItem, pk=request.POST.get("item"), plan__sheet__cycle=cycle)
+                item = get_object_or_404(PlanItem, pk=int_param(request.POST.get("item"), "item"),
+                                         plan__sheet__cycle=cycle)
                 plan_services.set_item_status(item, request.user, request.POST.get("status", ""), today)
             elif action == "close":
-                plan = get_object_or_404(ImprovementPlan, pk=request.POST.get("plan"), sheet__cycle=cycle)
+                plan = get_object_or_404(ImprovementPlan, pk=int_param(request.POST.get("plan"), "plan"),
+                                         sheet__cycle=cycle)
                 plan_services.close_plan(plan, request.user, today)
             else:
                 raise Http404(action)

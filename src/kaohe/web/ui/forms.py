@@ -135,7 +135,7 @@ class CalibrationForm(forms.Form):
 
 
 class InterviewForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)  # required: no lost update
     held_on = forms.DateField(label=_("Held on"), widget=DateInput())
     strengths = forms.CharField(label=_("Strengths"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
     gaps = forms.CharField(label=_("Gaps"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
@@ -233,7 +233,7 @@ class UploadForm(forms.Form):
 class CompetencyForm(forms.Form):
     """One level field per competency of the position's model; built from the model."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)  # required: no lost update
 
     def __init__(self, *args, competencies: list[dict], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -21,7 +21,7 @@ from kaohe.web.errors import InvalidInput, ValidationReport
 from kaohe.web.permissions import can, require, visible_sheets
 
 SINGLE_RATER_ROLES = {"self", "supervisor", "reviewer"}  # one rating each, by whoever holds the relation
-
+MAX_COUNT = 1_000_000  # a count a rater enters (complaints found by QA …)
 ROLE_NAMES = [("self", ("本人", "the employee")), ("supervisor", ("考核人", "the supervisor")),
               ("reviewer", ("审核人", "the reviewer")), ("peer", ("同事（360）", "colleagues (360)")),
               ("customer", ("内部客户", "internal customers")), ("qa", ("质检员", "QA officers"))]
@@ -110,6 +110,13 @@ def submit_rating(sheet: Sheet, actor: Any, *, role: str, indicator: str, score:
     item = next((i for i in manual_items(sheet) if i.indicator == indicator), None)
     report = ValidationReport()
     value: Decimal | None = None
+    # typed and ranged (issue 12): no counts nobody asked for, no NUL, no novel-length comment
+    unknown = sorted(set(counts or {}) - set(item.counts if item else []))
+    if unknown:
+        report.add("counts", f"未知的计数项 {', '.join(unknown)[:80]}", f"Unknown counts {', '.join(unknown)[:80]}")
+    if "\x00" in comment or len(comment) > 4000:
+        report.add("comment", "评语不能含 NUL 字符，且不超过 4000 字", "A comment has no NUL character and at most "
+                   "4,000 characters")
     if item is None or role not in item.roles:
         report.add("indicator", f"指标 {indicator} 不由“{role}”评分", f"Indicator {indicator} is not rated by {role}",
                    value=indicator)
@@ -117,13 +124,18 @@ def submit_rating(sheet: Sheet, actor: Any, *, role: str, indicator: str, score:
         if item.counts:
             for name in item.counts:
                 n = (counts or {}).get(name)
-                if n is None or int(n) < 0:
-                    report.add(f"counts.{name}", "请填写非负整数", "Enter a whole number, 0 or more", value=n)
+                # a count is a whole number an appraisal can hold: no 10^40, no 2.5, no text
+                if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= MAX_COUNT:
+                    report.add(f"counts.{name}", f"请填写 0–{MAX_COUNT} 之间的整数",
+                               f"Enter a whole number from 0 to {MAX_COUNT}", value=str(n)[:40])
         else:
             try:
                 value = Decimal(str(score))
+                if not value.is_finite():
+                    raise InvalidOperation
             except (InvalidOperation, TypeError):
-                report.add("score", "请填写分数", "Enter a score", value=score)
+                value = None
+                report.add("score", "请填写分数", "Enter a score", value=str(score)[:40])
             if value is not None and item.levels and value not in {Decimal(lv[0]) for lv in item.levels}:
                 names = "、".join(str(lv[0]) for lv in item.levels)
                 report.add("score", f"请选择一个等级（{names}）", f"Choose one of the levels ({names.replace('、', ', ')})",

@@ -29,10 +29,12 @@ def load_sheet(request: HttpRequest, pk: int, action: str = "view_sheet") -> She
     return sheet
 
 
-def posted_version(request: HttpRequest) -> int | None:
-    """The sheet version the form was rendered with (the optimistic lock); None if absent."""
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+def posted_version(request: HttpRequest) -> int:
+    """The sheet version the form was rendered with (the optimistic lock). Required: a post
+    without it could overwrite a change made since the page was shown, so it is refused (400)."""
+    from kaohe.web.params import int_param
+
+    return int_param(request.POST.get("version"), "version")
 
 
 @contextmanager

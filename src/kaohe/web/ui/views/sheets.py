@@ -13,6 +13,7 @@ from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import Appeal, Interview, ResponsibilityLetter, Sheet
 from kaohe.web.appraisal.workflow import ACTION_STATES, TRANSITIONS
 from kaohe.web.errors import IllegalTransition
+from kaohe.web.params import MAX_OFFSET, int_param
 from kaohe.web.permissions import can, prefetch_relations, sheet_visibility
 
 from .. import sheetview
@@ -107,7 +108,7 @@ def kpi_records(request: HttpRequest, pk: int, indicator: str) -> HttpResponse:
                                 "This indicator is not computed from KPI data; there are no records behind it")
     values = [kv for kv in svc.kpi_values_for(sheet, request.user) if kv.kpi == kpi]
     table = request.GET.get("table") or None
-    offset = int(request.GET["offset"]) if request.GET.get("offset", "").isdigit() else 0
+    offset = int_param(request.GET.get("offset"), "offset", lo=0, hi=MAX_OFFSET, default=0)
     rows = [{"value": kv, "provenance": svc.kpi_provenance(kv),
              "records": svc.kpi_records(kv, request.user, table=table, limit=RECORDS_PER_PAGE, offset=offset)}
             for kv in values]
