@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.db import connection
 from typer.testing import CliRunner
 
-from kaohe.web import backup as kb
 from kaohe.cli.main import app
+from kaohe.web import backup as kb
 from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import KpiValue, ScoreVersion, Sheet
 from kaohe.web.audit.models import AuditEvent

@@ -55,8 +55,8 @@ def restore_cmd(
 ) -> None:
     """Restore a backup into an empty database (all or nothing). 恢复备份到空数据库。"""
     _django()
-    from kaohe.web.backup import BackupError, restore
     from kaohe.web.audit.services import verify_chain
+    from kaohe.web.backup import BackupError, restore
 
     try:
         summary = restore(file, accept_unsigned=accept_unsigned)
