@@ -15,6 +15,11 @@ from .models import ROBOT_DEFAULT_EVENTS, EventKind, Language, RobotKind
 ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,99}$")
 
 
+def language_choices() -> list[tuple[str, Any]]:
+    """The two message languages, named in the page's language."""
+    return [(Language.ZH.value, _("Simplified Chinese")), (Language.EN.value, "English")]
+
+
 def _label(choice_label: str, language_en: bool) -> str:
     """Model choice labels are "中文 English"; show the half of the page's language."""
     zh, _sep, en = choice_label.partition(" ")
@@ -26,7 +31,7 @@ class ChannelForm(forms.Form):
     department = forms.TypedChoiceField(label=_("Department"), coerce=int, required=False, empty_value=None)
     kind = forms.ChoiceField(label=_("Robot"))
     name = forms.CharField(label=_("Name"), max_length=100)
-    language = forms.ChoiceField(label=_("Message language"), choices=Language.choices)
+    language = forms.ChoiceField(label=_("Message language"), choices=[])
     enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
     events = forms.MultipleChoiceField(label=_("Events posted"), required=False,
                                        widget=forms.CheckboxSelectMultiple)
@@ -50,6 +55,7 @@ class ChannelForm(forms.Form):
         depts = Department.objects.filter(company__in=companies).select_related("company").order_by("company", "code")
         self.fields["department"].choices = [("", _("Whole company"))] + [
             (d.pk, d.name if len(companies) == 1 else f"{d.company.name} · {d.name}") for d in depts]
+        self.fields["language"].choices = language_choices()
         self.fields["kind"].choices = [(k, _label(label, language_en)) for k, label in RobotKind.choices]
         self.fields["events"].choices = [(k, _label(label, language_en)) for k, label in EventKind.choices]
         self.dept_company = {d.pk: d.company_id for d in depts}

@@ -22,7 +22,7 @@ from kaohe.web.ui.refusals import page
 from kaohe.web.ui.views._common import one_change
 
 from . import crypto, messages, robots, services
-from .forms import ChannelForm, _label
+from .forms import ChannelForm, _label, language_choices
 from .models import Delivery, EventKind, Language, Medium, Notification, Preference, RobotChannel
 
 PAGE_SIZE = 30
@@ -126,7 +126,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "notify/preferences.html", {
         "pref": pref, "rows": _kind_rows(pref, lang), "media": [(m, _label(lbl, lang == "en"))
                                                                for m, lbl in Medium.choices],
-        "languages": Language.choices, "errors": errors, "has_email": bool(request.user.email)})
+        "languages": language_choices(), "errors": errors, "has_email": bool(request.user.email)})
 
 
 def _pref_summary(pref: Preference) -> dict[str, Any]:
