@@ -158,7 +158,7 @@ def test_the_payroll_upload_lists_every_problem_and_is_refused_to_a_director(wor
                                               {"file": SimpleUploadedFile("pay.csv", bad)})
     assert response.status_code == 422
     html = response.content.decode()
-    assert "row 2 绩效工资基数" in html and "row 3 工号" in html
+    assert "第 2 行，列 绩效工资基数" in html and "row 3, column 工号" in html
     director = _client(client, world.director)
     assert 'name="file"' not in director.get(f"/reports/cycle/{cycle.pk}/results/").content.decode()
     assert director.post(f"/reports/cycle/{cycle.pk}/results/",

@@ -270,7 +270,7 @@ def results_application(request: HttpRequest, cycle_id: int) -> HttpResponse:
             try:
                 lines = payroll(read_pay_inputs(upload.read(), upload.name or "", policy, employees), policy, schemes)
             except PayImportError as exc:
-                problems.extend(str(p) for p in exc.problems)
+                problems.extend(f"{p.format('zh')} / {p.format('en')}" for p in exc.problems)
             except PayError as exc:
                 problems.extend(exc.problems)
             else:
