@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 
 from .. import formatting, formtokens, nav
 
@@ -171,3 +171,56 @@ def audit_fields(data: object) -> list:
     from .. import audit_labels
 
     return audit_labels.described(data)
+
+
+# The report pages of a cycle and the permission each needs (kaohe.web.reports.views).
+REPORT_TABS = [
+    ("reports:dashboard", "view_reports", gettext_noop("Dashboard")),
+    ("reports:quality", "view_reports", gettext_noop("Indicator quality")),
+    ("reports:what_if", "view_calibration_board", gettext_noop("What-if")),
+    ("reports:application", "view_reports", gettext_noop("Applying results")),
+    ("reports:plans", "view_team", gettext_noop("Improvement plans")),
+]
+
+
+@register.simple_tag(takes_context=True)
+def report_tabs(context: template.Context, cycle: object) -> list[dict]:
+    """{% report_tabs cycle as tabs %}: the report pages of the cycle this user may open."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from kaohe.web.permissions import can
+
+    request = context["request"]
+    tabs = []
+    for name, action, label in REPORT_TABS:
+        if can(request.user, action, cycle):
+            url = reverse(name, args=[cycle.pk])  # type: ignore[attr-defined]
+            tabs.append({"url": url, "label": gettext(label), "current": request.path == url,
+                         "key": name.split(":")[1]})
+    return tabs
+
+
+@register.filter
+def in_lang(obj: object) -> str:
+    """An object or dict with zh/en texts (a report column, a library Text): the page's language."""
+    if obj is None:
+        return ""
+    get = obj.get if isinstance(obj, dict) else lambda k: getattr(obj, k, "")  # type: ignore[union-attr]
+    if formatting.is_english():
+        return get("en") or get("zh") or ""
+    return get("zh") or ""
+
+
+PLAN_STATES = {
+    "closed": gettext_noop("Closed"), "ready_to_close": gettext_noop("Ready to close"),
+    "overdue": gettext_noop("Overdue"), "due_soon": gettext_noop("Due soon"), "on_track": gettext_noop("On track"),
+}
+
+
+@register.filter
+def plan_state(code: str) -> str:
+    """An improvement plan's state in words (kaohe.results.plans.plan_state codes)."""
+    from django.utils.translation import gettext
+
+    return gettext(PLAN_STATES[code]) if code in PLAN_STATES else formatting.lang_label(code)
