@@ -22,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import secrets
 from collections import Counter
 from collections.abc import Iterator
@@ -44,9 +45,58 @@ from kaohe.problems import Problem
 SOURCES_DIR = "_sources"
 
 
-def line_error(file: str, line: int | None, column: str | None, reason: str, value: str | None = None) -> Problem:
-    """A problem at a line of the source file (line 1 is the first line of the file)."""
-    return RowError(file, line, column, reason, value)
+# Chinese wording of the adapters' own messages (the import report is bilingual)
+_ZH: list[tuple[re.Pattern[str], str]] = [(re.compile(a), b) for a, b in (
+    (r"a queue_log line has at least 5 fields \(epoch\|callid\|queue\|agent\|event\), this one has (\d+)",
+     "队列日志每行至少有 5 个字段(时间戳|callid|队列|座席|事件),此行只有 {0} 个"),
+    (r"not a Unix time \(seconds since 1970\)", "不是 Unix 时间戳(自 1970 年起的秒数)"),
+    (r"not a Unix time", "不是 Unix 时间戳"),
+    (r"the event name is empty", "事件名为空"),
+    (r"not a date-time \(YYYY-MM-DD HH:MM:SS\) or Unix time", "不是日期时间(YYYY-MM-DD HH:MM:SS)或 Unix 时间戳"),
+    (r"the realtime queue_log export lacks (.+); its columns: (.*); map them with columns: in the config",
+     "实时表导出缺少 {0};文件的列:{1};请在来源选项的 columns: 中对应列名"),
+    (r"(\S+) without a call id", "{0} 事件缺少 callid"),
+    (r"(\S+) without an agent", "{0} 事件缺少座席"),
+    (r"(\S+) needs (.+) in (data\d)", "{0} 事件的 {2} 应为{1}"),
+    (r"(.+) of (\S+) is not a number", "{1} 事件的{0}不是数字"),
+    (r"(.+) of (\S+) is negative", "{1} 事件的{0}为负数"),
+    (r"the file is empty", "文件为空"),
+    (r"neither a native queue_log line .+ nor a realtime export header .+",
+     "既不是原生队列日志行(时间戳|callid|队列|座席|事件|…),也不是实时表导出的表头(time,callid,queuename,agent,event,…)"),
+    (r"source options: (.+)", "来源选项有误:{0}"),
+    (r"hold CDR file not found", "找不到保持时长话单文件"),
+    (r"the hold CDR lacks column\(s\) (.+); its columns: (.*)", "保持时长话单缺少列 {0};文件的列:{1}"),
+    (r"hold seconds are negative", "保持秒数为负数"),
+    (r"not valid JSON: (.+)", "不是有效的 JSON:{0}"),
+    (r"a CDR must be a JSON object", "每条话单须为一个 JSON 对象"),
+    (r"not well-formed XML: (.+)", "XML 格式错误:{0}"),
+    (r"a mod_callcenter CDR export needs the columns cc_queue and cc_side .+; its columns: (.*)",
+     "mod_callcenter 话单须有 cc_queue 与 cc_side 列(可用 columns: 对应列名);文件的列:{0}"),
+    (r"not a number of seconds", "不是秒数"),
+    (r"must be member or agent", "须为 member 或 agent"),
+    (r"a leg without cc_member_uuid or uuid cannot be matched", "没有 cc_member_uuid 或 uuid 的话单无法与另一条腿匹配"),
+    (r"no queue join time \(cc_queue_joined_epoch or start_epoch\)", "没有进入队列的时间(cc_queue_joined_epoch 或 start_epoch)"),
+)]
+_NAMES_ZH = {"the ring time (ms)": "振铃时长(毫秒)", "the queue wait (holdtime)": "排队等待时长(holdtime)",
+             "the ring time": "振铃时长", "the call time": "通话时长", "the wait time": "等待时长"}
+
+
+def message_zh(reason: str) -> str | None:
+    """The Chinese text of an adapter message, or None when it is not one of the adapters' own."""
+    for pattern, zh in _ZH:
+        m = pattern.fullmatch(reason)
+        if m:
+            return zh.format(*(_NAMES_ZH.get(g or "", g or "") for g in m.groups()))
+    return None
+
+
+def line_error(file: str, line: int | None, column: str | None, reason: str, value: str | None = None) -> Any:
+    """A problem at a line of the source file (line 1 is the first line of the file), in English and Chinese."""
+    err = RowError(file, line, column, reason, value)
+    zh = message_zh(reason)
+    if zh is not None and hasattr(err, "message_zh"):  # the core Problem carries both languages
+        err = replace(err, message_zh=zh, code="source_line")
+    return err
 
 
 @dataclass
