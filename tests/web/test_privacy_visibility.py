@@ -204,10 +204,7 @@ def test_attack_single_customer_or_peer_rating_shown_in_the_item_row(org, one_pe
     client.force_login(getattr(org, persona))
     response = _get(client, tokens.get(persona), surface, one_peer)
     assert response.status_code == 200
-    if surface == "xlsx":
-        text = _cells_of_xlsx(response.content)
-    else:
-        text = response.content.decode()
+    text = _cells_of_xlsx(response.content) if surface == "xlsx" else response.content.decode()
     assert "42.5" not in text
 
 

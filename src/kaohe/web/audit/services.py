@@ -22,9 +22,9 @@ import logging
 import os
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
