@@ -121,8 +121,11 @@ def kpi_records(request: HttpRequest, pk: int, indicator: str) -> HttpResponse:
 def targets_letter(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = load_sheet(request, pk)
     letter = ResponsibilityLetter.objects.filter(sheet=sheet).first()
+    # the stored title is Chinese (the letter as issued); in English the page names it in English
+    title = None if letter is None else (
+        f"{_('Targets letter')} · {sheet.cycle.name}" if request.LANGUAGE_CODE.startswith("en") else letter.title)
     return render(request, "ui/sheets/targets.html", {
-        "sheet": sheet, "letter": letter, "content": letter.content if letter else {},
+        "sheet": sheet, "letter": letter, "title": title, "content": letter.content if letter else {},
         "may_acknowledge": can(request.user, "acknowledge_targets", sheet)})
 
 
