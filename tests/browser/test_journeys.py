@@ -342,3 +342,48 @@ def test_director_opens_the_dashboards_and_grade_distribution(browser: Browser, 
     expect(phone.locator("main")).to_contain_text("等级分布")
     shot(phone, "director-dashboard-phone")
     no_sideways_scroll(phone)
+
+
+def _english(page: Page) -> None:
+    if page.viewport_size["width"] < 992:
+        page.get_by_test_id("menu-toggle").click()
+    page.select_option("select[name=language]", "en")
+    page.wait_for_load_state("load")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_the_journey_pages_in_english_and_on_a_phone(browser: Browser, live_server, org, cycle, sheet, shot,
+                                                    tmp_path):
+    from kaohe.web.appraisal.services import data as datasvc
+
+    sheet = walk_to(org, sheet, "published")
+    agent = login(browser, live_server.url, "agent", viewport=PHONE)
+    _english(agent)
+    menu(agent, "work", "nav-ui-my_appraisal")
+    expect(agent.locator("a[data-step=appeal]")).to_have_text("Appeal")
+    shot(agent, "agent-sheet-en-phone")
+    no_sideways_scroll(agent)
+    agent.click("a[data-step=appeal]")
+    expect(agent.get_by_test_id("appeal-form")).to_contain_text("Files (images, PDF or Excel")
+    shot(agent, "agent-appeal-en-phone")
+    no_sideways_scroll(agent)
+
+    # HR reads a rejected file's report in English: problems by column, in words
+    batch = datasvc.receive_upload(cycle, org.hr, path=_calls_csv(tmp_path / "calls.csv", 120, bad_every=3),
+                                   file_name="calls.csv", table="calls", source="PBX export")
+    assert batch.status == UploadBatch.Status.CHECKING
+    mapping = datasvc.save_column_mapping(org.company, org.hr, table="calls", source="PBX export",
+                                          headers=CHINESE_HEADERS, columns=dict(zip(CANONICAL, CHINESE_HEADERS,
+                                                                                    strict=True)))
+    UploadBatch.objects.filter(pk=batch.pk).update(column_mapping=mapping)
+    datasvc.start_upload_job(fresh(batch), org.hr, "check")
+    hr = login(browser, live_server.url, "hr")
+    _english(hr)
+    menu(hr, "cycles", "nav-ui-cycle_list")
+    hr.get_by_role("link", name=cycle.name).click()
+    hr.get_by_test_id("upload-link").click()
+    hr.get_by_role("link", name="calls.csv").click()
+    groups = hr.get_by_test_id("error-groups")
+    expect(groups).to_contain_text("Not a number")
+    expect(groups).to_contain_text("Below the minimum 0")
+    shot(hr, "hr-upload-report-en")

@@ -37,7 +37,8 @@ def problem_text(error: dict[str, Any]) -> str:
     en = is_english()
     own = error.get("message_en" if en else "message_zh")
     if own:
-        return str(own)
+        text = str(own)
+        return text[:1].upper() + text[1:]
     reason = str(error.get("reason") or "")
     for pattern, zh, en_text in _PATTERNS:
         m = pattern.match(reason)
