@@ -32,6 +32,7 @@ SHEET_EXPECTED: dict[str, set[str]] = {
     "record_interview": {"supervisor"},
     "confirm_interview": {"agent"},
     "assign_re_reviewer": {"hr"},
+    "exclude": {"hr"},
     "set_targets": {"supervisor", "hr"},
     "acknowledge_targets": {"agent"},
     "start_self_review": {"supervisor", "hr"},
