@@ -26,6 +26,7 @@ ROLE_NAMES = [("self", ("本人", "the employee")), ("supervisor", ("考核人",
               ("reviewer", ("审核人", "the reviewer")), ("peer", ("同事（360）", "colleagues (360)")),
               ("customer", ("内部客户", "internal customers")), ("qa", ("质检员", "QA officers"))]
 
+
 @dataclass(frozen=True)
 class ManualItem:
     indicator: str
@@ -35,7 +36,6 @@ class ManualItem:
     min: Decimal
     max: Decimal
     counts: list[str]  # names of counts a rater enters (e.g. complaints found by QA)
-
     # a level item: (level, anchor zh, anchor en, score) — the rater picks one of these, nothing else
     levels: tuple[tuple[int, str, str, Decimal], ...] = ()
     unit: str = ""
@@ -44,6 +44,7 @@ class ManualItem:
     def step(self) -> Decimal:
         """The smallest change a rater may enter: whole levels and counts, else hundredths."""
         return Decimal(1) if self.levels or self.counts else Decimal("0.01")
+
 
 def manual_items(sheet: Sheet) -> list[ManualItem]:
     """The sheet's indicators that people rate, with who rates them and the allowed range."""
@@ -73,7 +74,6 @@ def request_ratings(sheet: Sheet, actor: Any, *, role: str, raters: list[Any] | 
     """Ask raters for ratings, each with a deadline (default: the cycle's rating deadline)."""
     require(actor, "request_ratings", sheet)
     items = [i for i in manual_items(sheet) if role in i.roles and (indicators is None or i.indicator in indicators)]
-    deadline = deadline or sheet.cycle.rating_deadline
     if not items or (role not in SINGLE_RATER_ROLES and not raters):
         # a request that would create nothing is refused with the reason, never reported as done
         report = ValidationReport()
@@ -85,6 +85,7 @@ def request_ratings(sheet: Sheet, actor: Any, *, role: str, raters: list[Any] | 
         else:
             report.add("raters", "请至少选择一位评价人", "Choose at least one rater")
         raise InvalidInput(report)
+    deadline = deadline or sheet.cycle.rating_deadline
     made = []
     with transaction.atomic():
         for item in items:
@@ -143,6 +144,8 @@ def submit_rating(sheet: Sheet, actor: Any, *, role: str, indicator: str, score:
             elif value is not None and not (item.min <= value <= item.max):
                 report.add("score", f"分数须在 {item.min}–{item.max} 之间", f"The score must be {item.min}–{item.max}",
                            value=score)
+            elif value is not None and value != value.quantize(item.step):
+                report.add("score", "分数最多保留两位小数", "Use at most two decimals", value=score)
     if not report.ok:
         raise InvalidInput(report)
     rater = None if role in SINGLE_RATER_ROLES else actor
