@@ -41,7 +41,7 @@ demo: $(CORE) sysdeps-demo
 	$(BIN)/python -m kaohe.web.demo
 
 test: $(FULL) sysdeps-test lint
-	$(PYTEST) -q -m "not spark and not browser and not postgres"
+	$(PYTEST) -q -n 2 -m "not spark and not browser and not postgres"
 	$(PYTEST) -q -m spark
 	KAOHE_DB=postgres $(PYTEST) -q -m "not spark and not browser" tests/web tests/api tests/hardening tests/ui tests/reports
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -q -m browser
@@ -56,7 +56,7 @@ TEST_DATES ?= 2026-12-28 2027-06-15
 test-dates: $(FULL) sysdeps-test
 	@for d in $(TEST_DATES); do \
 	  echo "kaohe: the quick suites with the machine clock at $$d"; \
-	  faketime "$$d 10:00:00" $(PYTEST) -q -x -m "not spark and not browser and not postgres" || exit 1; \
+	  faketime "$$d 10:00:00" $(PYTEST) -q -x -n 2 -m "not spark and not browser and not postgres" || exit 1; \
 	done
 
 test-spark: $(FULL)

@@ -251,9 +251,6 @@ def score(
         raise typer.Exit(1)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    app()
-
 def _rows_from_store(scheme: Scheme, data: Path, period: str, employees: str | None, ratings: Path | None,
                      min_peer_raters: int, tz: str) -> list[EmployeeRow]:
     """Score straight from an event store: KPI figures from its records, people from its org table."""
@@ -279,3 +276,7 @@ def _rows_from_store(scheme: Scheme, data: Path, period: str, employees: str | N
                                                               given.get(m.employee_id, []), policy=policy))
         for m in members
     ]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
