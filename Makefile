@@ -45,7 +45,6 @@ test: $(FULL) sysdeps-test lint
 	$(PYTEST) -q -m spark
 	KAOHE_DB=postgres $(PYTEST) -q -m "not spark and not browser" tests/web tests/api tests/hardening tests/ui tests/reports
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -q -m browser
-	$(MAKE) --no-print-directory test-dates
 
 test-fast: $(FULL)
 	$(PYTEST) -q -x -m "not spark and not browser and not postgres"

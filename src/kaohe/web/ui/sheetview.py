@@ -7,8 +7,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from kaohe.web.appraisal.models import Sheet, SheetState
+
+# How an item that was not simply scored is named on a page (the scoring layer's status codes).
+ITEM_STATUS_LABELS = {
+    "missing_zero": _("No data: counted as 0 by the scheme"),
+    "excluded": _("Not appraised this period"),
+    "missing_error": _("Cannot be scored: data missing"),
+    "low_sample": _("Too few records to score"),
+}
 
 # The main line of the workflow, for the progress strip at the top of a sheet.
 MAIN_LINE = [SheetState.TARGETS_SET, SheetState.TARGETS_ACKNOWLEDGED, SheetState.SELF_REVIEW,
@@ -85,7 +94,8 @@ def scored_categories(sheet: Sheet) -> list[dict[str, Any]]:
                 "id": item["indicator_id"], "name": _text(item, "name"), "weight": dec(item.get("weight")),
                 "value": dec(item.get("value")), "score": dec(item.get("score")),
                 "points": dec(item.get("points")), "contribution": dec(item.get("contribution")),
-                "status": item.get("status", ""), "summary": trace.get(f"summary_{lang}") or trace.get("summary_zh", ""),
+                "status": item.get("status", ""),
+                "status_label": ITEM_STATUS_LABELS.get(item.get("status", ""), ""), "summary": trace.get(f"summary_{lang}") or trace.get("summary_zh", ""),
                 "steps": [{"text": st.get(lang) or st.get("zh", ""), "delta": dec(st.get("delta"))}
                           for st in trace.get("steps", [])],
                 "kpi": kpis.get(item["indicator_id"]), "explanation": expl.get(item["indicator_id"], {})})
