@@ -38,8 +38,10 @@ def test_the_director_dashboard_draws_its_charts_from_local_files(world_live, li
 @pytest.mark.browser
 def test_a_ranking_name_opens_the_score_sheet_in_the_book_layout(world_live, live_server, client, page):
     client.force_login(world_live.hr)
+    # The book's column names are the Chinese page's: choose Chinese whatever the browser's own language.
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+                               "url": live_server.url},
+                              {"name": "django_language", "value": "zh-hans", "url": live_server.url}])
     page.set_viewport_size({"width": 1300, "height": 900})
     page.goto(f"{live_server.url}/reports/cycle/{world_live.cycles[-1].pk}/")
     page.locator("[data-testid=report-ranking] a").first.click()
