@@ -30,6 +30,7 @@ from kaohe.metrics.ingest.sources.base import (
     load_rows,
     load_state,
     org_ids_of,
+    refuse_missing_or_empty,
     save_state,
     source_lock,
 )
@@ -113,11 +114,7 @@ def import_queue_log(path: str | os.PathLike[str], store: Store | str | os.PathL
         report.add_error(line_error(p.name, None, None, f"source options: {exc}"))
         return report
     report.stream = opts.stream
-    if not p.is_file():
-        report.add_error(line_error(str(p), None, None, "file not found"))
-        return report
-    if p.stat().st_size == 0:
-        report.add_error(line_error(p.name, None, None, "the file is empty (0 bytes)"))
+    if refuse_missing_or_empty(p, report):
         return report
     if shape is None:
         first = next((ln for ln in _head(p).splitlines() if ln.strip()), "")

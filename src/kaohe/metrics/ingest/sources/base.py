@@ -318,6 +318,18 @@ def load_rows(store: Store, outputs: list[Rows], report: SourceReport, *, file: 
                 leftover.unlink(missing_ok=True)
 
 
+def refuse_missing_or_empty(p: Path, report: SourceReport) -> bool:
+    """The file pre-check every adapter makes before reading: "file not found" or "the file is empty"
+    goes on the report (in both languages, through ``line_error``). True when the file cannot be read."""
+    if not p.is_file():
+        report.add_error(line_error(str(p), None, None, "file not found"))
+        return True
+    if p.stat().st_size == 0:
+        report.add_error(line_error(p.name, None, None, "the file is empty (0 bytes)"))
+        return True
+    return False
+
+
 def org_ids_of(store: Store, org: str | os.PathLike[str] | None, check_org: bool) -> set[str] | None:
     from kaohe.metrics.ingest.importer import _org_ids
 
