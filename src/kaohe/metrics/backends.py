@@ -82,6 +82,9 @@ class EventSource:
     backend: Any
     names: set[str] = field(default_factory=set)
     kind: str = "duckdb"
+    # The event store directory the tables were read from, if any: its rollups (DATA/_rollups)
+    # serve KPI parts when they are current (kaohe.metrics.rollups).
+    data_dir: Path | None = None
 
     def table(self, name: str) -> ir.Table | None:
         return self.backend.table(name) if name in self.names else None
@@ -97,6 +100,7 @@ def duckdb_backend(
     con = ibis.duckdb.connect(database, **({"threads": threads} if threads else {}))
     src = EventSource(con, set(), "duckdb")
     if data_dir is not None:
+        src.data_dir = Path(data_dir)
         for name, glob in _parquet_tables(Path(data_dir)).items():
             con.read_parquet(glob, table_name=name, union_by_name=True)
             src.names.add(name)
@@ -150,6 +154,7 @@ def spark_backend(
     con = ibis.pyspark.connect(session, **{"spark.sql.session.timeZone": "UTC"})
     src = EventSource(con, set(), "pyspark")
     if data_dir is not None:
+        src.data_dir = Path(data_dir)
         for name, glob in _parquet_tables(Path(data_dir)).items():
             session.read.option("mergeSchema", "true").parquet(glob).createOrReplaceTempView(name)
             src.names.add(name)

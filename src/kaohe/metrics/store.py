@@ -99,6 +99,14 @@ class Store:
         with open(self.root / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             self._commit_locked(table, staged, batch)
+        self.fold_rollups()
+
+    def fold_rollups(self) -> None:
+        """Fold committed batches into the store's rollups, if it has them (kaohe.metrics.rollups)."""
+        if (self.root / "_rollups" / "manifest.json").exists():
+            from kaohe.metrics.rollups import fold_after_commit
+
+            fold_after_commit(self)
 
     def _commit_locked(self, table: str, staged: Path | None, batch: dict[str, Any]) -> None:
         if staged is not None:
@@ -138,6 +146,53 @@ class Store:
         with self.writer(table, source, **meta) as w:
             w.write(data)
         return w.batch_id
+
+    def supersede(self, table: str, data: pa.Table, source: str = "correction", **meta: Any) -> str:
+        """Store corrected records: rows of ``data`` replace the stored rows with the same key.
+
+        The older batch files lose the replaced rows (each rewritten atomically) and ``data``
+        becomes a new batch that names the batches it superseded. Returns the new batch id.
+        Rollups see both the rewritten files and the new batch and rebuild the days concerned."""
+        import duckdb
+
+        schema = get_table(table)
+        keys = list(schema.key)
+        staged_rewrites: list[tuple[Path, Path | None, str]] = []
+        con = duckdb.connect()
+        con.register("incoming", data.select(keys))
+        on = " AND ".join(f'o."{k}" IS NOT DISTINCT FROM n."{k}"' for k in keys)
+        superseded: dict[str, int] = {}
+        with open(self.root / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            for entry in self.batches(table):
+                if not entry.get("path"):
+                    continue
+                path = self.root / entry["path"]
+                hit = con.execute(f"SELECT count(*) FROM read_parquet('{path}') o SEMI JOIN incoming n ON {on}").fetchone()
+                if not hit or not hit[0]:
+                    continue
+                superseded[entry["batch_id"]] = int(hit[0])
+                tmp = self.staging_dir() / f"rewrite-{secrets.token_hex(4)}.parquet"
+                con.execute(f"COPY (SELECT o.* FROM read_parquet('{path}') o ANTI JOIN incoming n ON {on}) "
+                            f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)")
+                left = pq.ParquetFile(tmp).metadata.num_rows
+                staged_rewrites.append((path, tmp if left else None, entry["batch_id"]))
+                if not left:
+                    tmp.unlink()
+            con.close()
+            entries = self.batches()
+            for path, new, bid in staged_rewrites:
+                if new is None:
+                    path.unlink()
+                else:
+                    os.replace(new, path)
+                for e in entries:
+                    if e["batch_id"] == bid:
+                        e["rows_superseded"] = e.get("rows_superseded", 0) + superseded[bid]
+                        if new is None:
+                            e["path"] = None
+            self._write_manifest(entries)
+        return self.write_table(table, data, source=source, supersedes=superseded, **meta)
 
     # --- reading ---------------------------------------------------------------------------
     def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:

@@ -260,6 +260,7 @@ def adherence_parts(t: ir.Table, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reg(**kw: Any) -> None:
+    kw.setdefault("rollup", "parts" in kw)  # parts are sums over rows: they add up over days
     kw.setdefault("inputs", ("agent_states",))
     register_kpi(KpiDefinition(**kw))
 

@@ -86,6 +86,7 @@ def _seg() -> Param:
 
 
 def _reg(**kw: Any) -> None:
+    kw.setdefault("rollup", "parts" in kw)  # parts are sums over rows: they add up over days
     kw.setdefault("inputs", ("customers",))
     register_kpi(KpiDefinition(**kw))
 

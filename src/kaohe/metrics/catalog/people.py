@@ -52,7 +52,7 @@ def _att(kpi_id: str, kind: str, zh: str, en: str, unit: str = "count", directio
         definition_en=f"Sum of attendance records of kind '{kind}' in the period.",
         formula=f"Σ count where kind = '{kind}'", sample_zh="期间内该员工的考勤记录数",
         sample_en="attendance records of the employee in the period", kind="total", inputs=("attendance",),
-        base="attendance", parts=_attendance(kind),
+        base="attendance", parts=_attendance(kind), rollup=True,
     ))
 
 
@@ -65,26 +65,26 @@ register_kpi(KpiDefinition(
     id="training_hours", name_zh="培训时数", name_en="Training hours", unit="h", direction="higher",
     definition_zh="期间内参加培训的小时数合计。", definition_en="Hours of training attended in the period.",
     formula="Σ hours", sample_zh="培训场次", sample_en="sessions", kind="total", inputs=("training",),
-    base="training", parts=hours_parts,
+    base="training", parts=hours_parts, rollup=True,
 ))
 register_kpi(KpiDefinition(
     id="training_pass_rate", name_zh="培训考试通过率", name_en="Training pass rate", unit="%", direction="higher",
     definition_zh="参加考试的培训中通过的比例。", definition_en="Exams passed over exams taken.",
     formula="count(passed) / count(passed is known) × 100", sample_zh="考试次数", sample_en="exams", scale=100.0,
-    inputs=("training",), base="training", parts=pass_parts,
+    inputs=("training",), base="training", parts=pass_parts, rollup=True,
 ))
 register_kpi(KpiDefinition(
     id="exam_score_avg", name_zh="业务知识考核平均分", name_en="Exam score average", unit="points", direction="higher",
     definition_zh="期间内业务知识考试的平均分(表9-26 业务知识考核)。",
     definition_en="Mean score of the period's knowledge exams (table 9-26).",
     formula="Σ exam_score / count(exam_score known)", sample_zh="考试次数", sample_en="exams",
-    inputs=("training",), base="training", parts=exam_parts,
+    inputs=("training",), base="training", parts=exam_parts, rollup=True,
 ))
 register_kpi(KpiDefinition(
     id="incident_count", name_zh="差错事件数", name_en="Incidents", unit="count", direction="lower",
     definition_zh="期间内某类差错或事故(报表差错、数据丢失、引发投诉等)的次数。",
     definition_en="Incidents of one type in the period (report errors, data loss, complaints caused, ...).",
     formula="count(type = :type)", sample_zh="该员工的事件记录数(各类型)", sample_en="incidents of the employee (any type)",
-    kind="total", inputs=("incidents",), base="incidents", parts=incident_parts,
+    kind="total", inputs=("incidents",), base="incidents", parts=incident_parts, rollup=True,
     params=(Param("type", "str", required=True, choices=INCIDENT_TYPES, doc_zh="事件类型", doc_en="incident type"),),
 ))

@@ -45,6 +45,7 @@ def qa_fail_parts(t: ir.Table, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reg(**kw: Any) -> None:
+    kw.setdefault("rollup", "parts" in kw)  # parts are sums over rows: they add up over days
     register_kpi(KpiDefinition(**kw))
 
 

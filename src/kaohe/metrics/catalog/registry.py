@@ -111,6 +111,13 @@ class KpiDefinition:
     # The same KPI from vendor interval reports (table interval_stats): a function
     # ``(interval_base, params) -> {"num", "den", "n"}`` of sums over the report's counts.
     interval_parts: Callable[..., dict[str, Any]] | None = None
+    # Rollups (kaohe.metrics.rollups, docs/rollups.md): True declares that the KPI's num / den / n
+    # add up over local days, so they are folded per agent (and queue) and day as batches land and
+    # read back for any day-aligned period. False (the default): always computed from the records.
+    rollup: bool = False
+    # A windowed KPI whose value for a day depends on later days (FCR: repeat calls within N days):
+    # the int parameter giving how many days ahead a record reaches.
+    rollup_lookahead: str | None = None
 
     def resolve_params(self, given: Mapping[str, Any] | None) -> dict[str, Any]:
         given = dict(given or {})

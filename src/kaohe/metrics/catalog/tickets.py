@@ -85,6 +85,7 @@ def resolved_within_build(ctx: BuildContext, p: dict[str, Any]) -> ir.Table:
 
 
 def _reg(**kw: Any) -> None:
+    kw.setdefault("rollup", "parts" in kw)  # parts are sums over rows: they add up over days
     kw.setdefault("inputs", ("tickets",))
     register_kpi(KpiDefinition(**kw))
 
