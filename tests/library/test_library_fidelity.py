@@ -160,4 +160,8 @@ def test_localized_picks_the_english_text_when_written(library: Library) -> None
     guidance = agent.guidance[0]
     assert localized(guidance, "advice", "en")[0].startswith("QA, talk time")
     other = library.position("scheduling_supervisor").position
-    assert localized(other, "purpose", "en") == other.purpose  # no English written yet: the Chinese
+    assert localized(other, "purpose", "en").startswith("Builds the agent roster")
+    from types import SimpleNamespace
+
+    bare = SimpleNamespace(purpose="编排座席班表", purpose_en="")
+    assert localized(bare, "purpose", "en") == "编排座席班表"  # no English written: the Chinese

@@ -46,6 +46,7 @@ class OrgPreset(Model):
     id: Identifier
     name: Text
     source: str = Field(min_length=1)
+    source_en: str = ""
     description: Text
     units: list[PresetUnit] = Field(min_length=1)
 

@@ -115,6 +115,11 @@ class Explanation(Model):
     formula: str = Field(min_length=1)
     data_source: str = Field(min_length=1)
     frequency: str = Field(min_length=1)
+    # the same in English (kaohe.library.i18n.localized picks the reader's language)
+    definition_en: str = ""
+    formula_en: str = ""
+    data_source_en: str = ""
+    frequency_en: str = ""
 
 
 # --- data sources -------------------------------------------------------------------------
@@ -245,6 +250,7 @@ class Indicator(Model):
     source: Source
     target: Decimal | None = None
     standard: str = ""  # the target as written on the form (指标要求 / 考核标准)
+    standard_en: str = ""
     rule: Rule
     explanation: Explanation
     missing: MissingPolicy | None = None  # None: the scheme's default
@@ -305,4 +311,6 @@ class Scheme(Model):
     categories: list[Category] = Field(min_length=1)
     grading: Grading | None = None
     source: str = ""  # where the scheme comes from, e.g. "book sample 表9-26"
+    source_en: str = ""
     notes: str = ""
+    notes_en: str = ""

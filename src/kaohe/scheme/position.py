@@ -76,8 +76,10 @@ class PositionKpi(Model):
     id: Identifier
     name: Text
     definition: str = Field(min_length=1)
+    definition_en: str = ""
     formula: str = Field(min_length=1)
-    unit: str = ""
+    formula_en: str = ""
+    unit: str = ""  # a unit code; pages translate it (kaohe.web.ui.formatting.UNITS)
     direction: Direction
     source: Source
 
@@ -88,6 +90,7 @@ class WorkItem(Model):
     id: Identifier
     name: Text
     description: str = Field(min_length=1)
+    description_en: str = ""
     kpis: list[Identifier] = Field(min_length=1)  # ids of the position's `kpis`
 
 
@@ -159,14 +162,19 @@ class ProcedureStep(Model):
     id: Identifier
     name: Text
     who: list[RaterRole | str] = Field(min_length=1)  # rater roles, or a named office (绩效管理员)
+    who_en: list[str] = Field(default_factory=list)  # `who` in English, same order
     when: str = Field(min_length=1)
+    when_en: str = ""
     evidence: list[str] = Field(default_factory=list)
+    evidence_en: list[str] = Field(default_factory=list)
     output: str = ""
+    output_en: str = ""
 
 
 class ResultUse(Model):
     use: str = Field(pattern=r"^(bonus|salary|training|promotion|position_adjustment|improvement_plan)$")
     rule: str = Field(min_length=1)
+    rule_en: str = ""
 
 
 class Procedure(Model):
@@ -174,9 +182,11 @@ class Procedure(Model):
 
     period: Period
     raters: list[str] = Field(min_length=1)  # who takes part, in words
+    raters_en: list[str] = Field(default_factory=list)
     steps: list[ProcedureStep] = Field(min_length=1)
     result_uses: list[ResultUse] = Field(min_length=1)
     appeal: str = Field(min_length=1)
+    appeal_en: str = ""
 
 
 # --- 5. guidance --------------------------------------------------------------------------
@@ -231,6 +241,7 @@ class Position(Model):
     duties: list[str] = Field(min_length=1)
     duties_en: list[str] = Field(default_factory=list)
     qualifications: list[str] = Field(default_factory=list)
+    qualifications_en: list[str] = Field(default_factory=list)
     # 职位说明书 (seed 004 表1-5): who the position works with inside and outside the company
     internal_collaboration: list[Text] = Field(default_factory=list)  # 内部协作
     external_collaboration: list[Text] = Field(default_factory=list)  # 外部协作
