@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,12 +15,14 @@ import numpy as np
 import pyarrow as pa
 
 from kaohe.metrics.events import BATCH_COLUMN, ROW_COLUMN, TableSchema
+from kaohe.metrics.ingest.fastpath import CleanConverter, plain_columns
 from kaohe.metrics.ingest.mapping import Mapping, MappingError, load_mapping
 from kaohe.metrics.ingest.readers import (
     CHUNK_ROWS,
     SourceError,
     SourceOptions,
     detect_format,
+    iter_arrow_chunks,
     iter_chunks,
     read_header,
     resolve_encoding,
@@ -152,13 +156,27 @@ def import_file(
     staged = store.staging_dir() / f"{schema.name}-{batch_id}.parquet"
     writer = BatchWriter(schema.name, batch_id, staged)
     structural: list[tuple[int | None, str]] = []
+    # Chunks that are clean throughout are typed and checked in Arrow (fastpath); any other chunk
+    # goes through the pandas path, which words every problem. Writing the staging file (compression)
+    # runs in a second thread while the next chunk is read and checked.
+    plain = plain_columns(m, header) if detect_format(path, opts.format) in ("csv", "parquet") else None
+    clean = CleanConverter(schema, plain, tz, org_ids) if plain is not None else None
+    staging = _Staging(writer)
     try:
-        for frame, first_row in iter_chunks(path, opts, report.encoding, structural):
-            n = len(frame)
-            raw, labels, events = m.apply(frame, header)
-            typed, bad = validator.convert(raw, labels, first_row, n)
+        chunks: Iterator[tuple[Any, int]] = (
+            iter_arrow_chunks(path, opts, report.encoding, structural) if clean is not None
+            else iter_chunks(path, opts, report.encoding, structural))
+        for chunk, first_row in chunks:
+            n = len(chunk)
             rows = np.arange(first_row, first_row + n, dtype=np.int64)
-            _record_events(report, events, rows, m)
+            typed = clean.convert(chunk) if clean is not None else None
+            if typed is None:
+                frame = chunk.to_pandas() if clean is not None else chunk
+                raw, labels, events = m.apply(frame, header)
+                typed, bad = validator.convert(raw, labels, first_row, n)
+                _record_events(report, events, rows, m)
+            else:
+                bad = np.zeros(n, dtype=bool)
             report.rows_read += n
             if bad.any():
                 report.skipped_rows.extend(rows[bad].tolist())
@@ -167,9 +185,10 @@ def import_file(
                 out = typed.filter(pa.array(good)) if bad.any() else typed
                 out = out.append_column(BATCH_COLUMN, pa.repeat(pa.scalar(batch_id, pa.string()), out.num_rows))
                 out = out.append_column(ROW_COLUMN, pa.array(rows[good]))
-                writer.write(out)
+                staging.write(out)
             if progress:
                 progress(report.rows_read)
+        staging.finish()
         for line, reason in structural:
             report.add_error(RowError(path.name, line, None, reason))
             if line is not None:
@@ -202,9 +221,43 @@ def import_file(
         report.skipped_rows = []
         return fail()
     finally:
+        staging.finish(wait_only=True)
         writer.close()
         for leftover in store.staging_dir().glob(f"*{batch_id}*"):
             leftover.unlink(missing_ok=True)
+
+
+class _Staging:
+    """Hands typed chunks to the staging writer in a second thread, in order, at most two waiting
+    (Parquet encoding and compression release the GIL, so the next chunk is read and checked
+    meanwhile). ``finish`` waits for every write and raises the first failure."""
+
+    MAX_WAITING = 2
+
+    def __init__(self, writer: BatchWriter):
+        self.writer = writer
+        self.pool: ThreadPoolExecutor | None = None
+        self.waiting: deque[Future[None]] = deque()
+
+    def write(self, table: pa.Table) -> None:
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaohe-staging")
+        self.waiting.append(self.pool.submit(self.writer.write, table))
+        while len(self.waiting) > self.MAX_WAITING:
+            self.waiting.popleft().result()
+
+    def finish(self, wait_only: bool = False) -> None:
+        try:
+            while self.waiting:
+                fut = self.waiting.popleft()
+                if wait_only:
+                    wait([fut])
+                else:
+                    fut.result()
+        finally:
+            if self.pool is not None and (wait_only or not self.waiting):
+                self.pool.shutdown(wait=True)
+                self.pool = None
 
 
 def _default_delimiter(path: Path) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,10 +206,21 @@ def _open_xlsx(path: Path):  # type: ignore[no-untyped-def]
 def iter_chunks(path: Path, opts: SourceOptions, encoding: str | None,
                 bad_row: list[tuple[int | None, str]] | None = None) -> Iterator[tuple[pd.DataFrame, int]]:
     fmt = detect_format(path, opts.format)
+    if fmt == "xlsx":
+        yield from _iter_xlsx(path, opts)
+    else:
+        for batch, row in iter_arrow_chunks(path, opts, encoding, bad_row):
+            yield batch.to_pandas(), row
+
+
+def iter_arrow_chunks(path: Path, opts: SourceOptions, encoding: str | None,
+                      bad_row: list[tuple[int | None, str]] | None = None) -> Iterator[tuple[pa.RecordBatch, int]]:
+    """CSV and Parquet chunks as Arrow record batches (``iter_chunks`` gives the same as pandas frames)."""
+    fmt = detect_format(path, opts.format)
     if fmt == "parquet":
         yield from _iter_parquet(path, opts)
     elif fmt == "xlsx":
-        yield from _iter_xlsx(path, opts)
+        raise ValueError("XLSX is read as pandas frames only (iter_chunks)")
     else:
         yield from _iter_csv(path, opts, encoding or "utf-8", bad_row)
 
@@ -221,11 +232,11 @@ def _open_parquet(path: Path) -> pq.ParquetFile:
         raise SourceError(f"not a readable Parquet file: {exc}") from None
 
 
-def _iter_parquet(path: Path, opts: SourceOptions) -> Iterator[tuple[pd.DataFrame, int]]:
+def _iter_parquet(path: Path, opts: SourceOptions) -> Iterator[tuple[pa.RecordBatch, int]]:
     row = 1
     try:
         for batch in _open_parquet(path).iter_batches(batch_size=opts.chunk_rows):
-            yield batch.to_pandas(), row
+            yield batch, row
             row += batch.num_rows
     except (pa.ArrowException, OSError) as exc:
         raise SourceError(f"the Parquet file is damaged near row {row}: {exc}") from None
@@ -262,21 +273,39 @@ def _xlsx_frame(buf: list[tuple[object, ...]], names: list[str]) -> pd.DataFrame
 
 
 def _iter_csv(path: Path, opts: SourceOptions, encoding: str,
-              bad_row: list[tuple[int | None, str]] | None) -> Iterator[tuple[pd.DataFrame, int]]:
+              bad_row: list[tuple[int | None, str]] | None) -> Iterator[tuple[pa.RecordBatch, int]]:
     header = read_header(path, opts, encoding)
+    found: list[tuple[int | None, str]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        if bad_row is not None:
-            line = row.number if row.number is not None else None
-            bad_row.append((line, f"row has {row.actual_columns} fields, the header has {row.expected_columns}"))
+        found.append((row.number, f"row has {row.actual_columns} fields, the header has {row.expected_columns}"))
         return "skip"
 
+    # Parsing runs on every core; Arrow then cannot number a malformed row, so when one turns up the
+    # file is read once more on one thread only to number them (rare, and only on a file with errors).
+    row = 2
+    for batch in _csv_batches(path, opts, encoding, header, on_invalid, threads=True):
+        n = batch.num_rows
+        if n == 0:
+            continue
+        yield batch, row
+        row += n
+    if found and any(line is None for line, _ in found):
+        found.clear()
+        for _ in _csv_batches(path, opts, encoding, header, on_invalid, threads=False):
+            pass
+    if bad_row is not None:
+        bad_row.extend(found)
+
+
+def _csv_batches(path: Path, opts: SourceOptions, encoding: str, header: list[str],
+                 on_invalid: Callable[[pacsv.InvalidRow], str], threads: bool) -> Iterator[pa.RecordBatch]:
     # blocks of roughly chunk_rows rows (assuming ~64 bytes a row), at most 16 MB
     block = max(256, min(16 << 20, opts.chunk_rows * 64))
     # Arrow reads UTF-8 natively (and skips a BOM); any other name goes through a slower
     # Python transcoding stream, so only use it for real non-UTF-8 files.
     arrow_encoding = "utf8" if encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig") else encoding
-    read = pacsv.ReadOptions(encoding=arrow_encoding, block_size=block, use_threads=False)
+    read = pacsv.ReadOptions(encoding=arrow_encoding, block_size=block, use_threads=threads)
     parse = pacsv.ParseOptions(delimiter=opts.delimiter, invalid_row_handler=on_invalid,
                                newlines_in_values=False)
     convert = pacsv.ConvertOptions(column_types={name: pa.string() for name in header},
@@ -293,11 +322,8 @@ def _iter_csv(path: Path, opts: SourceOptions, encoding: str,
             break
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise SourceError(_csv_message(exc, encoding, row)) from None
-        n = batch.num_rows
-        if n == 0:
-            continue
-        yield batch.to_pandas(), row
-        row += n
+        row += batch.num_rows
+        yield batch
 
 
 def _csv_message(exc: Exception, encoding: str, row: int | None = None) -> str:
