@@ -35,6 +35,24 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None,
+                                 tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The browser suite's SQLite test database is a file, as in production, not shared-cache memory.
+
+    Background jobs (checking and loading an upload) write from their own thread while the live
+    server's thread reads the job's progress. In-memory SQLite with a shared cache answers a second
+    writer with "database table is locked" at once (its busy timeout does not apply to table locks),
+    so jobs would have to run inline; with a file, writers wait for each other as they do in
+    production (settings' 20 s timeout). PostgreSQL runs need nothing here.
+    """
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("browser-db") / "kaohe.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     if not CHROMIUM.exists():
         pytest.fail(

@@ -40,18 +40,22 @@ def bar_option(table: Table, label_key: str, value_key: str, name: str, horizont
     }
 
 
-def distribution_option(table: Table) -> Option:
-    """Actual share per grade as bars, the target share as a line over them."""
+DISTRIBUTION_SERIES = {"zh": ("实际占比 %", "目标占比 %"), "en": ("Actual share %", "Target share %")}
+
+
+def distribution_option(table: Table, lang: str = "zh") -> Option:
+    """Actual share per grade as bars, the target share as a line over them (legend in `lang`)."""
     gi, ai, ti = _col(table, "grade"), _col(table, "pct"), _col(table, "target")
+    actual, target = DISTRIBUTION_SERIES["en" if lang == "en" else "zh"]
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0, "data": ["实际占比 %", "目标占比 %"]},
+        "legend": {"top": 0, "data": [actual, target]},
         "grid": {"left": 50, "right": 20, "top": 40, "bottom": 30},
         "xAxis": {"type": "category", "data": [str(r[gi]) for r in table.rows]},
         "yAxis": {"type": "value", "name": "%"},
         "series": [
-            {"type": "bar", "name": "实际占比 %", "data": [_num(r[ai]) for r in table.rows]},
-            {"type": "line", "name": "目标占比 %", "data": [_num(r[ti]) for r in table.rows], "symbolSize": 8},
+            {"type": "bar", "name": actual, "data": [_num(r[ai]) for r in table.rows]},
+            {"type": "line", "name": target, "data": [_num(r[ti]) for r in table.rows], "symbolSize": 8},
         ],
     }
 

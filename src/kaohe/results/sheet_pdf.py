@@ -71,19 +71,21 @@ def sheet_html(sheet: ScoreSheet, lang: str = "zh") -> str:
         (label("岗位", "Position"), h.position), (label("部门", "Department"), h.department),
         (label("考核期间", "Period"), h.period), (label("考核方案", "Scheme"), sheet.scheme_name),
     ]
-    fields_html = "<tr>" + "".join(f"<td><b>{escape(k)}</b>：{escape(v)}</td>" for k, v in fields) + "</tr>"
+    colon, gap, semicolon = ("：", "　", "；") if zh else (": ", "  ", "; ")
+    fields_html = "<tr>" + "".join(f"<td><b>{escape(k)}</b>{colon}{escape(v)}</td>" for k, v in fields) + "</tr>"
     footer = [
         (label("加分", "Bonus"), _fmt(sheet.bonus)),
         (label("总分", "Total"), _fmt(sheet.total) if sheet.total is not None else label("未完成", "incomplete")),
         (label("等级", "Grade"), sheet.grade or "—"),
     ]
     if sheet.vetoes:
-        footer.append((label("否决项", "Vetoes"), "；".join(sheet.vetoes)))
+        footer.append((label("否决项", "Vetoes"), semicolon.join(sheet.vetoes)))
     if sheet.issues:
-        footer.append((label("说明", "Notes"), "；".join(sheet.issues)))
+        footer.append((label("说明", "Notes"), semicolon.join(sheet.issues)))
     footer_html = "".join(f"<tr><td><b>{escape(k)}</b></td><td>{escape(v)}</td></tr>" for k, v in footer)
     sign_html = "<tr>" + "".join(
-        f"<td>{escape(z if zh else e)}：__________　{label('日期', 'Date')}：__________</td>" for z, e in SIGNATURES
+        f"<td>{escape(z if zh else e)}{colon}__________{gap}{label('日期', 'Date')}{colon}__________</td>"
+        for z, e in SIGNATURES
     ) + "</tr>"
     title = h.title_zh if zh else h.title_en
     return (

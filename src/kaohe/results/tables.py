@@ -40,6 +40,10 @@ class Table:
     columns: Sequence[Column]
     rows: Sequence[Sequence[object]]
     notes: Sequence[str] = field(default_factory=tuple)  # lines under the table (sources, formulas)
+    title_en: str = ""  # the title of an English export (the Chinese one when empty)
+
+    def title_in(self, lang: str = "zh") -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title
 
 
 def _cell_value(value: object) -> object:
@@ -54,9 +58,10 @@ def write_xlsx(tables: Sequence[Table], target: Path | str | IO[bytes], lang: st
     wb.remove(wb.active)  # type: ignore[arg-type]
     for index, table in enumerate(tables):
         # Sheet names cannot hold []:*?/\ and are at most 31 characters.
-        name = "".join(c for c in table.title if c not in "[]:*?/\\")[:31] or f"Sheet{index + 1}"
+        title = table.title_in(lang)
+        name = "".join(c for c in title if c not in "[]:*?/\\")[:31] or f"Sheet{index + 1}"
         ws = wb.create_sheet(name)
-        ws.append([safe_cell(table.title)])
+        ws.append([safe_cell(title)])
         ws["A1"].font = Font(bold=True, size=13)
         ws.append([safe_cell(c.header(lang)) for c in table.columns])
         for cell in ws[2]:

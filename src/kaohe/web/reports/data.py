@@ -17,6 +17,7 @@ from kaohe.scheme.kinds import kind_of
 from kaohe.scoring.results import CategoryResult, ItemResult, ScoreIssue, SheetResult, Trace, TraceStep
 from kaohe.web.appraisal.models import Cycle, Rating, Sheet
 from kaohe.web.permissions import require, visible_sheets
+from kaohe.web.ui.formatting import text_of
 
 TREND_CYCLES = 6  # how many cycles of the same period kind a trend shows
 
@@ -101,7 +102,7 @@ def entries_for(sheets: list[Sheet]) -> list[ResultEntry]:
         ResultEntry(
             employee_id=s.employee.code, name=s.employee.name,
             team=s.employee.team.name if s.employee.team else "—", department=s.employee.department.name,
-            position=s.employee.position.name_zh, cycle_id=s.cycle.label,
+            position=text_of(s.employee.position), cycle_id=s.cycle.label,
             total=stored_total(s), grade=s.current_score.grade or None, sheet_url=sheet_link(s),
         )
         for s in sheets

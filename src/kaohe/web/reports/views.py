@@ -258,8 +258,9 @@ def results_application(request: HttpRequest, cycle_id: int) -> HttpResponse:
         if not may_pay:
             raise Forbidden("只有绩效管理员可以生成工资表", "Only HR may produce the payroll file")
         upload = request.FILES.get("file")
+        lang = "en" if (get_language() or "").startswith("en") else "zh"
         if upload is None:
-            problems.append("请选择文件 / Choose a file")
+            problems.append("Choose a file" if lang == "en" else "请选择文件")
         else:
             policy = load_policy()
             sheets = data.scored_sheets(request.user, cycle)
@@ -270,20 +271,20 @@ def results_application(request: HttpRequest, cycle_id: int) -> HttpResponse:
             try:
                 lines = payroll(read_pay_inputs(upload.read(), upload.name or "", policy, employees), policy, schemes)
             except PayImportError as exc:
-                problems.extend(f"{p.format('zh')} / {p.format('en')}" for p in exc.problems)
+                problems.extend(p.format(lang) for p in exc.problems)
             except PayError as exc:
                 problems.extend(exc.problems)
             else:
-                table = payroll_table(lines)
+                table = payroll_table(lines, title="Performance pay" if lang == "en" else "绩效工资发放表", lang=lang)
                 if request.POST.get("format") == "csv":
-                    return _download(("\ufeff" + csv_text(table)).encode("utf-8"), f"payroll-{cycle.label}.csv",
-                                     "text/csv; charset=utf-8")
-                return _download(xlsx_bytes([table]), f"payroll-{cycle.label}.xlsx")
+                    return _download(("\ufeff" + csv_text(table, lang)).encode("utf-8"),
+                                     f"payroll-{cycle.label}.csv", "text/csv; charset=utf-8")
+                return _download(xlsx_bytes([table], lang), f"payroll-{cycle.label}.xlsx")
         status = 422
     return render(request, "reports/application.html", {
         "base_template": _base_template(), "cycle": cycle, "may_pay": may_pay, "problems": problems,
         "reports": [{"r": r, "rows": _rows(r)} for r in reports],
-        "kinds": load_policy().attendance.labels,
+        "kinds": load_policy().attendance.labels, "english": (get_language() or "").startswith("en"),
     }, status=status)
 
 

@@ -20,6 +20,9 @@ from kaohe.results.safe import safe_cell
 from kaohe.web.org.models import Company, Employee, Level, Position, Team
 
 HEADER = ["工号", "姓名", "部门", "班组", "岗位", "级别", "上级工号", "入职日期", "离职日期", "登录名"]
+# the importer reads these English titles too (kaohe.web.org.services.COLUMNS): the English template uses them
+HEADER_EN = ["code", "name", "department", "team", "position", "level", "manager", "hire_date", "leave_date",
+             "username"]
 LEVEL_ZH = {Level.DIRECTOR: "总监", Level.MANAGER: "经理", Level.SUPERVISOR: "主管", Level.SPECIALIST: "专员"}
 
 # (column, required, what to write in Chinese, in English)
@@ -41,7 +44,7 @@ NOTES = [
 ]
 
 
-def example_row(company: Company) -> list[object]:
+def example_row(company: Company, lang: str = "zh") -> list[object]:
     """One row in the company's own terms: a real department, team, position and manager."""
     team = Team.objects.filter(department__company=company).select_related("department") \
         .order_by("department__code", "code").first()
@@ -52,21 +55,28 @@ def example_row(company: Company) -> list[object]:
     position = colleague.position if colleague else (
         Position.objects.filter(level=Level.SPECIALIST).order_by("code").first() or Position.objects.order_by("code").first())
     position_code = position.code if position else "call_center_agent"
-    level = LEVEL_ZH.get(position.level, "专员") if position else "专员"  # type: ignore[call-overload]
+    if lang == "en":
+        level = str(position.level) if position else "specialist"
+    else:
+        level = LEVEL_ZH.get(position.level, "专员") if position else "专员"  # type: ignore[call-overload]
     manager = Employee.objects.filter(company=company, team=team, level=Level.SUPERVISOR).order_by("code") \
         .values_list("code", flat=True).first() if team else None
     hired = timezone.localdate().replace(day=1)
-    return ["示例001", "张三（示例）", dept_name, team_name, position_code, level, manager or "", hired, None, ""]
+    code, name = ("EXAMPLE001", "Zhang San (example)") if lang == "en" else ("示例001", "张三（示例）")
+    return [code, name, dept_name, team_name, position_code, level, manager or "", hired, None, ""]
 
 
-def template_bytes(company: Company) -> bytes:
+def template_bytes(company: Company, lang: str = "zh") -> bytes:
+    """The template in the page's language: English titles and notes for English, Chinese (with English notes)
+    otherwise."""
+    en = lang == "en"
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "员工 Employees"
-    ws.append([safe_cell(h) for h in HEADER])
+    ws.title = "Employees" if en else "员工 Employees"
+    ws.append([safe_cell(h) for h in (HEADER_EN if en else HEADER)])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    ws.append([safe_cell(v) for v in example_row(company)])
+    ws.append([safe_cell(v) for v in example_row(company, lang)])
     for cell in ws[2]:
         if isinstance(cell.value, dt.date):
             cell.number_format = "yyyy-mm-dd"
@@ -74,14 +84,19 @@ def template_bytes(company: Company) -> bytes:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
 
-    notes = wb.create_sheet("说明 Notes")
-    notes.append([safe_cell(h) for h in ("列 Column", "必填 Required", "填写说明", "How to fill it in")])
+    notes = wb.create_sheet("Notes" if en else "说明 Notes")
+    titles = ("Column", "Required", "How to fill it in") if en else ("列 Column", "必填 Required", "填写说明",
+                                                                     "How to fill it in")
+    notes.append([safe_cell(h) for h in titles])
     for cell in notes[1]:
         cell.font = Font(bold=True)
-    for row in NOTES:
+    for (column, required, zh_text, en_text), title_en in zip(NOTES, HEADER_EN, strict=True):
+        row = (title_en, required.split()[-1], en_text.replace("总监, 经理, 主管 or 专员 (or ", "").rstrip(")")
+               if "总监" in en_text else en_text) if en else (column, required, zh_text, en_text)
         notes.append([safe_cell(v) for v in row])
     notes.append([])
-    notes.append([safe_cell("第 2 行是示例，导入前请替换或删除。只读取第一个工作表。")])
+    if not en:
+        notes.append([safe_cell("第 2 行是示例，导入前请替换或删除。只读取第一个工作表。")])
     notes.append([safe_cell("Row 2 is an example: replace or delete it before importing. Only the first sheet is read.")])
     for letter, width in zip("ABCD", (12, 14, 48, 60), strict=True):
         notes.column_dimensions[letter].width = width

@@ -79,11 +79,16 @@ def read_schedule(name: str, data: bytes) -> tuple[list[ScheduleRow], Validation
     return rows, report
 
 
-def template_csv(year: int) -> bytes:
-    return (f"date,kind,note\n{year}-01-01,holiday,元旦 New Year's Day\n").encode("utf-8-sig")
+def _example_note(lang: str) -> str:
+    return "New Year's Day" if lang == "en" else "元旦 New Year's Day"
 
 
-def template_xlsx(year: int) -> bytes:
+def template_csv(year: int, lang: str = "zh") -> bytes:
+    return (f"date,kind,note\n{year}-01-01,holiday,{_example_note(lang)}\n").encode("utf-8-sig")
+
+
+def template_xlsx(year: int, lang: str = "zh") -> bytes:
+    """The holiday file to fill in, with its help sheet in the page's language (zh: both languages)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -91,18 +96,21 @@ def template_xlsx(year: int) -> bytes:
     assert ws is not None
     ws.title = str(year)
     ws.append(["date", "kind", "note"])
-    ws.append([f"{year}-01-01", "holiday", "元旦 New Year's Day"])
+    ws.append([f"{year}-01-01", "holiday", _example_note(lang)])
     for col, width in (("A", 14), ("B", 12), ("C", 30)):
         ws.column_dimensions[col].width = width
-    help_ws = wb.create_sheet("说明 Help")
-    for line in (
+    help_ws = wb.create_sheet("Help" if lang == "en" else "说明 Help")
+    zh_lines = (
         f"{year} 年国务院办公厅节假日安排：每个放假日一行 kind=holiday，每个调休上班的周末一行 kind=workday。",
         "日期写作 YYYY-MM-DD。文件中没有列出的日期：周一至周五上班，周六周日休息。",
         "导入时检查整个文件，有任何错误则列出每一行每一列，且不作任何更改。",
+    )
+    en_lines = (
         f"One row per day off (kind=holiday) and per make-up working weekend day (kind=workday) of {year}.",
         "Dates are YYYY-MM-DD. Dates not listed: Monday–Friday work, Saturday–Sunday rest.",
         "The whole file is checked first; any error is listed by row and column and nothing is changed.",
-    ):
+    )
+    for line in en_lines if lang == "en" else zh_lines + en_lines:
         help_ws.append([line])
     buf = io.BytesIO()
     wb.save(buf)

@@ -117,10 +117,11 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 @page
 def template(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     _companies(request)
+    lang = "en" if (get_language() or "").startswith("en") else "zh"
     if fmt == "csv":
-        response = HttpResponse(fileio.template_csv(year), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(fileio.template_csv(year, lang), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(fileio.template_xlsx(year), content_type=fileio.XLSX)
+        response = HttpResponse(fileio.template_xlsx(year, lang), content_type=fileio.XLSX)
         fmt = "xlsx"
     response["Content-Disposition"] = f'attachment; filename="kaohe-holidays-{year}.{fmt}"'
     return response

@@ -182,13 +182,18 @@ def cycle_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "may_upload": can(request.user, "upload_records", cycle),
         "may_compute": can(request.user, "compute_kpis", cycle),
         "may_calibrate": can(request.user, "view_calibration_board", cycle),
+        "may_pay": can(request.user, "export_payroll", cycle) and any(counts.get(s, 0) for s in _RESULT_STATES),
         "computation": svc.current_computation(cycle) if can(request.user, "compute_kpis", cycle) else None,
         "bulk_steps": BULK_STEPS})
 
 
+# states in which a sheet's result is out: the payroll and the results' application can be produced
+_RESULT_STATES = ("published", "interviewed", "acknowledged", "appealed", "closed")
+
+
 def _overdue_rows(items: list, en: bool) -> list[dict]:
     anonymous = _("(anonymous)")
-    return [{"sheet": o.sheet, "step": o.step_en if en else o.step_zh,
+    return [{"sheet": o.sheet, "step": o.step_en if en else o.step_zh, "kind": o.step_en,
              "owner": anonymous if "匿名" in o.owner else o.owner, "deadline": o.deadline, "days_late": o.days_late}
             for o in items]
 

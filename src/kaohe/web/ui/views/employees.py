@@ -77,6 +77,7 @@ def employee_template(request: HttpRequest) -> HttpResponse:
     """The .xlsx to fill in: header row and one example row in the company's own terms."""
     companies = _import_companies(request)
     company = next((c for c in companies if c.code == request.GET.get("company")), companies[0])
-    response = HttpResponse(template_bytes(company), content_type=XLSX)
+    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    response = HttpResponse(template_bytes(company, lang), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="kaohe-employees-template.xlsx"'
     return response
