@@ -60,6 +60,8 @@ ORG_EXPECTED: dict[str, set[str]] = {
     "export_payroll": {"hr"},
     "view_audit": {"auditor", "hr"},
     "verify_audit": {"auditor", "hr"},
+    "view_library": {"hr", "director", "reviewer", "supervisor", "other_supervisor"},
+    "edit_library": {"hr"},
 }
 
 

@@ -58,6 +58,8 @@ ORG_ACTIONS: dict[str, frozenset[str]] = {
     "export_payroll": frozenset({"hr"}),  # pay figures: HR only, never the director
     "view_audit": frozenset({"auditor", "hr"}),
     "verify_audit": frozenset({"auditor", "hr"}),
+    "view_library": frozenset({"hr", "director", "reviewer", "supervisor"}),  # the book and the company's copies
+    "edit_library": frozenset({"hr"}),
 }
 
 
@@ -120,7 +122,7 @@ def _covers(ra: Any, employee: Any) -> bool:
 # Company-wide actions need a company-scoped role; the others accept a narrower role, and what
 # the user then sees is narrowed by `visible_sheets` / `visible_employees`.
 COMPANY_SCOPE_ONLY = frozenset({"open_cycle", "import_employees", "manage_org", "upload_records",
-                                "compute_kpis", "view_audit", "verify_audit"})
+                                "compute_kpis", "view_audit", "verify_audit", "edit_library"})
 
 
 def _covers_org(ra: Any, obj: Any, action: str) -> bool:

@@ -18,8 +18,11 @@ def competency_ratings(sheet: Sheet) -> list[CompetencyRating]:
     existing = list(CompetencyRating.objects.filter(sheet=sheet).order_by("pk"))
     if existing:
         return existing
-    pos = library_bridge.position(sheet.employee.position.code)
-    model = getattr(pos, "competency_model", None)
+    from kaohe.web.library.copies import competency_model_for
+
+    code = sheet.employee.position.code  # the company's own copy of the model first, else the book's
+    model = competency_model_for(sheet.cycle.company_id, code) or getattr(
+        library_bridge.position(code), "competency_model", None)
     if model is None:
         return []
     rows = [CompetencyRating(sheet=sheet, competency=c.id, name_zh=c.name.zh, dimension=str(c.dimension),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kaohe.web.appraisal import library_bridge
 from kaohe.web.appraisal.models import Sheet
 
 
-def targets_table(sheet: Sheet) -> list[dict[str, Any]]:
+def targets_table(sheet: Sheet, scheme: Any = None) -> list[dict[str, Any]]:
     """One row per indicator of the sheet's frozen scheme: what the holder commits to."""
-    scheme = sheet.scheme.scheme()
+    scheme = scheme or sheet.scheme.scheme()
     rows = []
     for cat in scheme.categories:
         for ind in cat.indicators:
@@ -22,26 +21,44 @@ def targets_table(sheet: Sheet) -> list[dict[str, Any]]:
 
 
 def build_letter(sheet: Sheet) -> tuple[str, dict[str, Any]]:
-    """(title, content) of the letter for `sheet`. Without a library template, a plain letter."""
+    """(title, content) of the letter for `sheet`: the one filled when its cycle opened, else filled now."""
+    from kaohe.web.library.letters import opening_letter
+
+    return opening_letter(sheet) or fresh_letter(sheet)
+
+
+def fresh_letter(sheet: Sheet, scheme: Any = None) -> tuple[str, dict[str, Any]]:
+    """The letter filled from the template in force (the company's copy, else the book's) and the
+    sheet's targets; its fields ({employee_name}, {target:csat} …) hold this employee's values.
+    Without a library template, a plain letter."""
+    from kaohe.web.library import letters as fields
+
     emp = sheet.employee
-    pos = library_bridge.position(emp.position.code)
     manager = emp.manager
+    scheme = scheme or sheet.scheme.scheme()
+    letter, template, template_version = fields.template_for(sheet)
     content: dict[str, Any] = {
         "holder": {"code": emp.code, "name": emp.name, "position": emp.position.name_zh},
         "issuer": {"code": manager.code, "name": manager.name} if manager else None,
         "cycle": {"name": sheet.cycle.name, "start": sheet.cycle.start.isoformat(),
                   "end": sheet.cycle.end.isoformat()},
         "scheme": {"id": sheet.scheme.scheme_id, "version": sheet.scheme.version},
-        "targets": targets_table(sheet),
+        "targets": targets_table(sheet, scheme),
     }
     title = f"{emp.position.name_zh}目标责任书（{sheet.cycle.name}）"
-    letter = getattr(pos, "letter", None)
     if letter is not None:
-        title = f"{letter.title}（{sheet.cycle.name}）"
+        texts = fields.filled(letter, sheet, scheme)
+        title = f"{texts['title']}（{sheet.cycle.name}）"
         content.update({
             "parties": [{"role": p.role, "title_zh": p.title.zh, "title_en": p.title.en} for p in letter.parties],
-            "purpose": letter.purpose, "duties": list(letter.duties), "rewards": list(letter.rewards),
-            "penalties": list(letter.penalties), "terms": list(letter.terms),
+            "purpose": texts["purpose"], "duties": texts["duties"], "rewards": texts["rewards"],
+            "penalties": texts["penalties"], "terms": texts["terms"],
             "signatures": [s.zh for s in letter.signatures],
+            # the template's own target lines and the English texts, filled the same way
+            "target_lines": texts["targets"], "target_lines_en": texts["targets_en"],
+            "title_en": texts["title_en"], "purpose_en": texts["purpose_en"],
+            "duties_en": texts["duties_en"], "rewards_en": texts["rewards_en"],
+            "penalties_en": texts["penalties_en"], "terms_en": texts["terms_en"],
+            "template": template, "template_version": template_version,
         })
     return title, content
