@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "kaohe.web.appraisal",
     "kaohe.web.workdays",  # clock: year schedules, provisional deadlines
     "kaohe.web.kpidefs",  # sources: the KPI definitions each company chooses, with history
+    "kaohe.web.schemes",  # the scheme editor: company schemes, drafts, versions, assignments
     "kaohe.web.library",  # the book library's pages and the company's copies of letters and competency models
     "django_tables2",  # the HR setup directories (tables with sorting and paging)
     "django_filters",  # … and their search and filter forms

@@ -12,6 +12,7 @@ urlpatterns = [
     path("calendar/", include("kaohe.web.workdays.urls")),  # clock: the working-day calendar
     path("notifications/", include("kaohe.web.notify.urls")),  # notify
     path("kpi-definitions/", include("kaohe.web.kpidefs.urls")),  # sources: KPI definitions
+    path("schemes/", include("kaohe.web.schemes.urls")),  # the scheme editor
     path("library/", include("kaohe.web.library.urls")),  # the position library, readable; company copies
 ]
 

@@ -51,8 +51,22 @@ def schemes() -> list[Scheme]:
     return _loaded()[1]
 
 
-def scheme_for(position_code: str, level: str, period: str) -> Scheme | None:
-    """The library's scheme for a position at a level and period (None when it has none)."""
+def scheme_for(position_code: str, level: str, period: str, *, company: Any = None,
+               label: str | None = None) -> Scheme | None:
+    """The scheme for a position at a level and period (None when it has none).
+
+    With `company`, the company's own version assigned for the cycle `label` comes first
+    (`kaohe.web.schemes`: published, approved when the company requires it); else the library's.
+    """
+    if company is not None:
+        from django.apps import apps
+
+        if apps.is_installed("kaohe.web.schemes"):
+            from kaohe.web.schemes.services import assigned_scheme
+
+            own = assigned_scheme(company, position_code, level, period, label)
+            if own is not None:
+                return own
     matches = [s for s in schemes() if s.position == position_code and s.period == period]
     exact = [s for s in matches if s.level == level]
     return (exact or matches or [None])[0]

@@ -60,7 +60,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "points": (" 分", " pts"), "分": (" 分", " pts"), "score": (" 分", " pts"),
     "次": (" 次", " times"), "times": (" 次", " times"),
     "calls": (" 通", " calls"), "通": (" 通", " calls"),
-    "个": (" 个", ""), "条": (" 条", ""), "处": (" 处", ""), "份": (" 份", ""), "count": ("", ""),
+    "个": (" 个", ""), "条": (" 条", ""), "处": (" 处", ""), "份": (" 份", ""), "项": (" 项", ""), "count": ("", ""),
     "课时": (" 课时", " class hours"), "microsecond": (" 微秒", " µs"), "元": (" 元", " yuan"),
 }
 
@@ -134,6 +134,20 @@ def scheme_label(snapshot: Any) -> str:
     content = getattr(snapshot, "content", None) or {}
     name = text_of(content.get("name") or {}) or getattr(snapshot, "scheme_id", "")
     version = getattr(snapshot, "version", None)
+    own = _company_version(snapshot)  # the scheme editor's version number, when a company version holds it
+    if own is not None:
+        version = own
     if version is None:
         return name
     return _("%(name)s · version %(version)s") % {"name": name, "version": version}
+
+
+def _company_version(snapshot: Any) -> int | None:
+    from django.apps import apps
+
+    if not apps.is_installed("kaohe.web.schemes") or not getattr(snapshot, "sha256", None):
+        return None
+    from kaohe.web.schemes.services import version_for_snapshot
+
+    found = version_for_snapshot(snapshot)
+    return found.number if found is not None else None

@@ -163,7 +163,7 @@ def plan_cycle(company: Any, actor: Any, *, period: str, label: str, start: dt.d
     for emp in scope_employees(company, start=start, end=end, positions=positions, departments=departments,
                                employees=employees):
         key = (emp.position.code, emp.level)
-        scheme = schemes.get(key) if schemes is not None else library_bridge.scheme_for(*key, period)
+        scheme = schemes.get(key) if schemes is not None else library_bridge.scheme_for(*key, period, company=company, label=label)
         if scheme is None:
             entry = missing.setdefault(key, MissingScheme(key[0], emp.position.name_zh, key[1], []))
             entry.employees.append(f"{emp.name}（{emp.code}）")
@@ -263,7 +263,7 @@ def _open_cycle_strict(company: Any, actor: Any, *, period: str, label: str, sta
     chosen: list[tuple[Employee, Scheme]] = []
     for emp in employees:
         key = (emp.position.code, emp.level)
-        scheme = schemes.get(key) if schemes is not None else library_bridge.scheme_for(*key, period)
+        scheme = schemes.get(key) if schemes is not None else library_bridge.scheme_for(*key, period, company=company, label=label)
         if scheme is None:
             report.add("scheme", f"{emp.name}（{emp.code}）的岗位 {key[0]}/{key[1]} 没有{period}考核方案",
                        f"No {period} scheme for position {key[0]} at level {key[1]} ({emp.code})", value=emp.code)
