@@ -40,11 +40,13 @@ def tracked_files() -> list[Path]:
 TEST_USER = re.compile(r"create_user\(")
 # An unquoted value that is a call (secrets.token_urlsafe(…), get_secret(…)) is code, not a literal.
 CODE_VALUE = re.compile(r"""[=:]\s*[A-Za-z_][\w.]*\(""")
-# An unquoted Python name after "=" (password = password or …, password=password) is a variable.
+# In Python source an unquoted name after "=" (password = password or …, password=password) is a
+# variable: a literal would be quoted. Only there: in .env, shell, YAML or INI files an unquoted
+# value (DB_PASSWORD=hunter2hunter2) is the literal itself.
 NAME_VALUE = re.compile(r"""=\s*[A-Za-z_]\w*$""")
 
 
-def find_secrets(text: str, *, in_tests: bool = False) -> list[tuple[int, str]]:
+def find_secrets(text: str, *, in_tests: bool = False, python: bool = False) -> list[tuple[int, str]]:
     hits = []
     for n, line in enumerate(text.splitlines(), start=1):
         for name, pattern in PATTERNS.items():
@@ -52,9 +54,7 @@ def find_secrets(text: str, *, in_tests: bool = False) -> list[tuple[int, str]]:
             if not m:
                 continue
             if name == "literal password" and (PLACEHOLDER.search(m.group(0)) or CODE_VALUE.search(m.group(0))
-                                               or (NAME_VALUE.search(m.group(0))
-                                                   and not line[m.end():m.end() + 1].isalnum()
-                                                   and line[m.end():].lstrip()[:1] in ("", ")", ",", "o", "a"))
+                                               or (python and NAME_VALUE.search(m.group(0)))
                                                or (in_tests and TEST_USER.search(line))):
                 continue
             hits.append((n, name))
@@ -67,11 +67,19 @@ def test_the_scanner_finds_each_kind_of_secret():
                "PASSWORD = 'Sup3rS3cretValue'", "db_password: hunter2hunter2"]
     for sample in samples:
         assert find_secrets(sample), sample
+    # an unquoted value outside Python source is the literal (a .env line, a shell export)
+    samples += ["DB_PASSWORD=Sup3rS3cretValue", "export KAOHE_SECRET_KEY=Sup3rS3cretValue"]
+    for sample in samples:
+        assert find_secrets(sample), sample
     harmless = ["KAOHE_DB_PASSWORD=change-me", "PASSWORD = secrets.token_urlsafe(12)", 'PASSWORD": env_str("KAOHE_DB_PASSWORD", "")',
-                "password=os.environ['X']", 'create_user(name, password="pw-" + name)',
-                "password = password or temporary_password()", "create_user(username=u, password=password)"]
+                "password=os.environ['X']", 'create_user(name, password="pw-" + name)']
     for sample in harmless:
         assert not find_secrets(sample), sample
+    # in Python an unquoted name is a variable, whatever follows it; a quoted value is still a literal
+    for sample in ("password = password or temporary_password()", "create_user(username=u, password=password)",
+                   "PASSWORD = stored_password", "api_key=api_key)"):
+        assert not find_secrets(sample, python=True), sample
+    assert find_secrets("PASSWORD = 'Sup3rS3cretValue'", python=True)
     fixture_user = 'create_user("a", password="x-unused-9")'
     assert not find_secrets(fixture_user, in_tests=True)
     assert find_secrets(fixture_user, in_tests=False)  # outside tests/ it counts
@@ -87,5 +95,6 @@ def test_no_tracked_file_contains_a_secret():
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue  # binary (Parquet, images, fonts)
-        problems += [f"{rel}:{n}: {what}" for n, what in find_secrets(text, in_tests=rel.startswith("tests/"))]
+        problems += [f"{rel}:{n}: {what}" for n, what in find_secrets(text, in_tests=rel.startswith("tests/"),
+                                                                       python=rel.endswith(".py"))]
     assert problems == []
