@@ -68,8 +68,20 @@ def kpi_indicators(sheet: Sheet) -> dict[str, str]:
 
 
 def explanations(sheet: Sheet) -> dict[str, dict[str, str]]:
-    return {ind["id"]: ind.get("explanation") or {}
+    return {ind["id"]: _explanation(ind)
             for cat in sheet.scheme.content.get("categories", []) for ind in cat.get("indicators", [])}
+
+
+def _explanation(indicator: dict[str, Any]) -> dict[str, str]:
+    """The indicator's 指标说明 in the page's language: `definition_en` … where the library wrote it."""
+    found = indicator.get("explanation") or {}
+    if _lang() != "en":
+        return found
+    return {key: found.get(f"{key}_en") or value for key, value in found.items() if not key.endswith("_en")}
+
+
+def _standard(indicator: dict[str, Any]) -> str:
+    return str((indicator.get("standard_en") if _lang() == "en" else None) or indicator.get("standard") or "")
 
 
 def _text(obj: dict[str, Any], key: str) -> str:
@@ -106,8 +118,8 @@ def scored_categories(sheet: Sheet) -> list[dict[str, Any]]:
     for cat in sheet.scheme.content.get("categories", []):
         items = [{"id": ind["id"], "name": _text(ind, "name"), "weight": dec(ind.get("weight")),
                   "value": None, "score": None, "points": None, "contribution": None, "status": "",
-                  "summary": ind.get("standard", ""), "steps": [], "kpi": kpis.get(ind["id"]),
-                  "explanation": ind.get("explanation") or {}} for ind in cat.get("indicators", [])]
+                  "summary": _standard(ind), "steps": [], "kpi": kpis.get(ind["id"]),
+                  "explanation": _explanation(ind)} for ind in cat.get("indicators", [])]
         cats.append({"id": cat["id"], "name": _text(cat, "name"), "weight": dec(cat.get("weight")),
                      "score": None, "points": None, "items": items})
     return cats
