@@ -141,7 +141,8 @@ EXPECTED_MENU = {
     "hr": {"ui:home", "ui:appeal_list", "ui:hr_home", "ui:cycle_list", "ui:setup_home", "ui:setup_org",
            "ui:setup_employees", "ui:setup_roles", "ui:setup_company", "reports:index", "ui:audit_trail",
            # registered by other areas (notifications, calendar) when installed
-           "notify:channels", "notify:failures", "workdays:calendar", "library:index"},
+           "notify:channels", "notify:failures", "workdays:calendar", "library:index",
+           "schemes:index", "schemes:assignments"},
     "supervisor": {"ui:home", "ui:my_appraisal", "ui:rating_requests", "ui:competency_list", "ui:appeal_list",
                    "ui:my_team", "ui:cycle_list", "library:index"},
     "reviewer": {"ui:home", "ui:my_appraisal", "ui:rating_requests", "ui:competency_list", "ui:appeal_list",

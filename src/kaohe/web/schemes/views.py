@@ -291,9 +291,10 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page
 def approvals(request: HttpRequest) -> HttpResponse:
-    companies = services.director_companies(request.user)
+    companies = [c for c in services.director_companies(request.user) if services.settings_of(c).require_approval]
     if not companies:
-        raise Forbidden("只有总监可以批准方案版本", "Only a director approves scheme versions")
+        raise Forbidden("只有总监可以批准方案版本（公司要求批准时）",
+                        "Only a director approves scheme versions (when the company requires it)")
     if request.method == "POST":
         version = get_object_or_404(SchemeVersion.objects.select_related("company_scheme__company"),
                                     pk=request.POST.get("version") or 0)
