@@ -8,6 +8,7 @@ A text the book holds only in Chinese is shown in Chinese with `zh_only` set, an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -81,6 +82,14 @@ def text(value: Text | None, lang: str) -> Shown:
 def zh_only(value: Any, lang: str) -> Shown:
     """A text the book keeps only in Chinese."""
     return Shown(value, lang == "en" and bool(value))
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def written(value: str, lang: str) -> Shown:
+    """A text written once in whatever language (a target's wording): marked when it is Chinese on an English page."""
+    return Shown(value, lang == "en" and bool(_HAN.search(value)))
 
 
 def num(value: Decimal | int | None) -> str:
@@ -192,10 +201,11 @@ def describe_source(source: Source, lang: str) -> str:
         parts = []
         for name, ref in source.counts.items():
             if ref.kpi:
-                parts.append(f"{name} ← {kpi_name(ref.kpi, ref.params)}")
-            else:
+                parts.append(kpi_name(ref.kpi, ref.params))
+            else:  # a count someone enters has only its name in the scheme: shown in words
                 who = pick(ROLES[ref.entered_by.value], lang) if ref.entered_by else "?"
-                parts.append(f"{name} ← " + (f"entered by the {who}" if en else f"{who}录入"))
+                words = name.replace("_", " ")
+                parts.append(f"{words}, entered by the {who}" if en else f"{words}（{who}录入）")
         return ("Counts: " if en else "计数：") + ("; " if en else "；").join(parts)
     raise TypeError(f"unknown source {source!r}")  # pragma: no cover
 
@@ -231,7 +241,7 @@ def scheme_view(s: Scheme, lang: str) -> dict[str, Any]:
             e = ind.explanation
             rows.append({
                 "name": text(ind.name, lang), "weight": num(ind.weight), "unit": ind.unit,
-                "target": target_text(ind.standard, ind.target, ind.unit),
+                "target": written(target_text(ind.standard, ind.target, ind.unit), lang),
                 "direction": pick(DIRECTIONS[ind.direction.value], lang),
                 "source": describe_source(ind.source, lang),
                 "kind": kind.title_en if en else kind.title_zh,
@@ -268,7 +278,8 @@ def letter_view(letter: Any, lang: str, scheme: Scheme | None) -> dict[str, Any]
         for cat in scheme.categories:
             for ind in cat.indicators:
                 rows.append({"category": text(cat.name, lang), "name": text(ind.name, lang),
-                             "weight": num(ind.weight), "target": target_text(ind.standard, ind.target, ind.unit)})
+                             "weight": num(ind.weight),
+                             "target": written(target_text(ind.standard, ind.target, ind.unit), lang)})
     return {
         "title": local(letter, "title", lang), "period": pick(PERIODS[letter.period.value], lang),
         "parties": [{"role": p.role, "title": text(p.title, lang)} for p in letter.parties],

@@ -1,0 +1,118 @@
+"""HR reads the position library and makes a position the company's own, by clicking from the home page:
+library → a position → its five modules → "use in our company" → edit a competency descriptor → the
+difference from the book. In Chinese and English, on a laptop (1366 px) and a phone (390 px), with no
+sideways scrolling; screenshots under test-artifacts/library/<language>-<width>/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+REPO = Path(__file__).resolve().parents[2]
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+MODULES = ["kpis", "competency", "schemes", "rules", "guidance"]
+NEW_DESCRIPTOR = {"zh-hans": "高峰时段能同时处理两条在线会话且不出错", "en": "Handles two chats at once at peak time without a slip"}
+
+
+@pytest.fixture
+def book() -> Iterator[None]:
+    from kaohe.library import default_library
+    from kaohe.web.appraisal import library_bridge
+
+    lib = default_library()
+    with library_bridge.override(positions=[e.position for e in lib], schemes=lib.schemes):
+        yield
+
+
+def _login(page: Page, base: str, name: str, language: str) -> None:
+    page.goto(f"{base}/login/")
+    if language != "zh-hans":
+        toggle = page.get_by_test_id("menu-toggle")
+        if toggle.is_visible():
+            toggle.click()
+        page.select_option("select[name=language]", language)
+        page.wait_for_load_state()
+    page.fill("#id_username", name)
+    page.fill("#id_password", "pw-" + name)
+    page.locator("main button[type=submit]").click()
+    expect(page.get_by_test_id("current-user")).to_have_text(name)
+
+
+def _menu(page: Page, group: str, entry: str) -> None:
+    toggle = page.get_by_test_id("menu-toggle")
+    if toggle.is_visible():
+        toggle.click()
+        expect(page.locator("#kaohe-menu")).to_be_visible()
+    group_link = page.get_by_test_id(f"nav-group-{group}")
+    if group_link.count():
+        group_link.click()
+    page.get_by_test_id(entry).click()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366", "390"])
+def test_hr_reads_a_position_uses_it_in_the_company_and_edits_a_descriptor(page, live_server, org, book,
+                                                                          language, viewport):
+    from kaohe.library import default_library
+    from kaohe.web.library.models import CompanyPosition
+
+    folder = REPO / "test-artifacts" / "library" / f"{'zh' if language == 'zh-hans' else 'en'}-{viewport['width']}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    shots = iter(range(1, 100))
+
+    def shot(label: str) -> None:
+        # every page fits the screen: nothing scrolls sideways
+        width, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= inner, (label, width, inner)
+        page.screenshot(path=str(folder / f"{next(shots):02d}-{label}.png"), full_page=True)
+
+    agent = default_library().position("call_center_agent").position
+    first = agent.competency_model.competencies[0]
+    page.set_viewport_size(viewport)
+    _login(page, live_server.url, "hr", language)
+    shot("home")
+    _menu(page, "setup", "nav-library-index")
+    expect(page.locator("h1")).to_have_text("岗位库" if language == "zh-hans" else "Position library")
+    expect(page.locator("[data-testid^=position-]")).to_have_count(32)
+    shot("library")
+    page.get_by_test_id("position-call_center_agent").click()
+    expect(page.locator("h1")).to_contain_text(agent.name.zh if language == "zh-hans" else agent.name.en)
+    shot("position")
+    for module in MODULES:
+        page.get_by_test_id(f"module-{module}").click()
+        expect(page.get_by_test_id(f"module-page-{module}")).to_be_visible()
+        shot(module)
+    if language == "en":  # the book's Chinese-only texts are shown and marked, not left out
+        page.get_by_test_id("module-kpis").click()
+        expect(page.get_by_test_id("zh-only").first).to_have_text("Chinese only")
+    page.get_by_test_id("company-copy").click()
+    shot("company-before")
+    page.get_by_test_id("use-in-company").click()
+    expect(page.get_by_test_id("competency-diff-none")).to_be_visible()
+    shot("company-copied")
+    page.get_by_test_id("edit-competency").click()
+    # HR writes the descriptor of level 2 of the first competency in the page's language
+    en = language == "en"
+    field = page.locator("#c0_l1_en" if en else "#c0_l1")
+    before = first.levels[1].descriptor_en if en else first.levels[1].descriptor
+    expect(field).to_have_value(before)
+    field.fill(NEW_DESCRIPTOR[language])
+    shot("edit-competency")
+    page.get_by_test_id("save-competency").click()
+    diff = page.get_by_test_id("competency-diff")
+    expect(diff).to_contain_text(NEW_DESCRIPTOR[language])
+    expect(diff).to_contain_text(before)
+    expect(diff).to_contain_text("level 2 · descriptor (English)" if en else "第 2 级 · 描述")
+    shot("difference-from-the-book")
+    row = CompanyPosition.objects.get(position_code="call_center_agent")
+    assert row.version == 2
+    assert row.competency_model["competencies"][0]["levels"][1]["descriptor_en" if en else "descriptor"] == \
+        NEW_DESCRIPTOR[language]
