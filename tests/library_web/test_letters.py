@@ -64,3 +64,21 @@ def test_without_a_company_copy_the_book_letter_is_filled(org, cycle):
     assert kept.content["purpose"] == "明确本月目标"  # the fixture book's own text, which has no fields
     assert kept.content["penalties"] == ["连续两次 D 级调岗"]
     assert kept.content["holder"] == {"code": "A001", "name": "agent", "position": "呼叫中心座席员"}
+
+
+def test_the_issued_letter_page_shows_the_employees_filled_target_lines(org):
+    from django.test import Client
+    from django.urls import reverse
+
+    row = copies.use_in_company(org.company, org.hr, AGENT_POSITION)
+    copies.save_letter(row, org.hr, {"targets": LINES, "targets_en": "CSAT target for {employee_name}: {target:csat}"},
+                       expected_version=1)
+    cycle = _open(org)
+    sheet = cycle.sheets.get(employee=org.agent_emp)
+    svc.set_targets(sheet, org.supervisor)
+    for lang, expected in (("zh-hans", "客户满意度权重 100%，团队合作目标 —"), ("en", "CSAT target for agent: ≥ 90%")):
+        client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+        client.force_login(org.agent)
+        html = client.get(reverse("ui:targets", args=[sheet.pk])).content.decode()
+        lines = html[html.index('data-testid="letter-target-lines"'):]
+        assert expected in lines[:lines.index("</ul>")].replace("&gt;", ">").replace("&#x27;", "'")

@@ -19,6 +19,7 @@ class LibraryConfig(AppConfig):
 
         post_save.connect(cycle_opened, sender=AuditEvent, dispatch_uid="kaohe.library.cycle_letters")
         _register_menu()
+        _register_audit_words()
 
 
 def _register_menu() -> None:
@@ -30,3 +31,18 @@ def _register_menu() -> None:
 
     register(NavEntry("library:index", _("Position library"), frozenset({"hr", "director", "reviewer", "supervisor"}),
                       group="setup", order=60, icon="book", allowed=may_on_some_company("view_library")))
+
+
+def _register_audit_words() -> None:
+    """The audit trail names this app's actions in words (the trail's own table holds the others)."""
+    try:
+        from kaohe.web.ui.audit_labels import ACTIONS
+    except ImportError:
+        return
+    from django.utils.translation import gettext_lazy as _
+
+    ACTIONS.update({
+        "library.copy": _("Library position used in the company"),
+        "library.edit_competency": _("Company competency model changed"),
+        "library.edit_letter": _("Company letter template changed"),
+    })
