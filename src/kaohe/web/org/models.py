@@ -29,6 +29,9 @@ class Company(models.Model):
     appeal_window_days = models.PositiveSmallIntegerField(default=5)
     # grade → target percent of people, e.g. {"A": 10, "B": 20, "C": 60, "D": 10}; empty: none
     grade_distribution_target = models.JSONField(default=dict, blank=True)
+    # switches that schemes' `applies_when: {setting: …}` read, e.g. {"appraise_effective_work_rate": false}
+    # for a project company with little call volume (表9-26); a setting not stored here is on
+    scoring_settings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

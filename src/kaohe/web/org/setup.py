@@ -10,6 +10,7 @@ assignments (grant, revoke) and the company's settings. Every function checks
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import string
 from typing import Any
@@ -433,8 +434,13 @@ def revoke_role(actor: Any, ra: RoleAssignment, *, reason: str = "") -> None:
 
 
 def update_company_settings(actor: Any, company: Company, *, name: str, time_zone: str, min_peer_raters: int | None,
-                            appeal_window_days: int | None, grade_distribution_target: dict[str, Any]) -> Company:
+                            appeal_window_days: int | None, grade_distribution_target: dict[str, Any],
+                            scoring_settings: dict[str, bool] | None = None) -> Company:
+    """Save the company's settings; `scoring_settings` (switch → on/off, see
+    `kaohe.web.org.scoring_settings`) replaces the stored switches when given."""
     import zoneinfo
+
+    from kaohe.scheme.models import ID_PATTERN
 
     require(actor, "manage_org", company)
     report = ValidationReport()
@@ -457,16 +463,24 @@ def update_company_settings(actor: Any, company: Company, *, name: str, time_zon
     if grade_distribution_target and total != 100:
         report.add("grade_distribution_target", f"各等级比例之和为 {total}%，应为 100%",
                    f"The grade shares add up to {total}%, not 100%")
+    switches = dict(company.scoring_settings or {}) if scoring_settings is None else dict(scoring_settings)
+    for key, on in switches.items():
+        if not isinstance(on, bool) or not re.fullmatch(ID_PATTERN, str(key)):
+            report.add("scoring_settings", f"计分设置 {key} 须为开或关，名称只用小写字母、数字和下划线",
+                       f"The scoring setting {key} must be on or off, named with lower-case letters, digits and _")
     _fail(report)
     before = {"name": company.name, "time_zone": company.time_zone, "min_peer_raters": company.min_peer_raters,
               "appeal_window_days": company.appeal_window_days,
-              "grade_distribution_target": company.grade_distribution_target}
+              "grade_distribution_target": company.grade_distribution_target,
+              "scoring_settings": company.scoring_settings}
     with transaction.atomic():
         company.name, company.time_zone = name.strip(), time_zone
         company.min_peer_raters, company.appeal_window_days = min_peer_raters, appeal_window_days
         company.grade_distribution_target = grade_distribution_target
+        company.scoring_settings = switches
         company.save()
         after = {"name": company.name, "time_zone": time_zone, "min_peer_raters": min_peer_raters,
-                 "appeal_window_days": appeal_window_days, "grade_distribution_target": grade_distribution_target}
+                 "appeal_window_days": appeal_window_days, "grade_distribution_target": grade_distribution_target,
+                 "scoring_settings": switches}
         record(actor, "org.update_settings", company, before=before, after=after, company_id=company.pk)
     return company

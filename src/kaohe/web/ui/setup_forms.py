@@ -5,6 +5,7 @@ Choices are limited to the company being set up; labels are in the page's langua
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,8 +13,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.web.org.models import Company, Department, Employee, Level, Position, Role, Scope, Team
+from kaohe.web.org.scoring_settings import ScoringSetting
 
-from .formatting import lang_label, text_of
+from .formatting import is_english, lang_label, text_of
 
 
 class DateInput(forms.DateInput):
@@ -186,6 +188,24 @@ class CompanyForm(forms.Form):
         label=_("Target grade distribution"), required=False,
         help_text=_("Grade and percent, separated by commas, adding up to 100: A=10, B=20, C=60, D=10. "
                     "Empty: no target."))
+
+    SETTING_PREFIX = "setting__"
+
+    def __init__(self, *args: Any, switches: Sequence[ScoringSetting] = (), **kwargs: Any) -> None:
+        """`switches`: the scoring settings schemes name (表9-26's low-volume exemption), one
+        checkbox each; a switch never set is on."""
+        super().__init__(*args, **kwargs)
+        for switch in switches:
+            label = switch.label_en if is_english() else switch.label_zh
+            self.fields[self.SETTING_PREFIX + switch.id] = forms.BooleanField(
+                label=label, required=False, initial=True,
+                help_text=_("Untick for a company where this item is not appraised; its weight goes to the other "
+                            "items of its category."))
+
+    def scoring_settings(self) -> dict[str, bool]:
+        """The switches as ticked: setting → on/off."""
+        return {name[len(self.SETTING_PREFIX):]: bool(value) for name, value in self.cleaned_data.items()
+                if name.startswith(self.SETTING_PREFIX)}
 
     def clean_grade_distribution(self) -> dict[str, Any]:
         text = (self.cleaned_data.get("grade_distribution") or "").replace("，", ",").replace("＝", "=")

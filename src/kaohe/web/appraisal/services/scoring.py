@@ -20,6 +20,7 @@ from kaohe.web.appraisal.models import Cycle, KpiValue, Rating, ScoreVersion, Sh
 from kaohe.web.appraisal.services._common import audit_sheet, save_sheet
 from kaohe.web.appraisal.services.data import current_computation
 from kaohe.web.errors import InvalidInput, ValidationReport
+from kaohe.web.org.scoring_settings import settings_of
 from kaohe.web.permissions import require, visible_sheets
 
 
@@ -64,9 +65,11 @@ def build_inputs(sheet: Sheet, scheme: Scheme | None = None) -> SheetInputs:
         RatingEntry(r.indicator, r.role, r.score, str(r.rater_id or f"rating-{r.pk}"), r.counts or {})
         for r in Rating.objects.filter(sheet=sheet, submitted_at__isnull=False).order_by("submitted_at", "pk")
     ]
-    policy = InputPolicy(min_peer_raters=sheet.cycle.company.min_peer_raters)
+    company = sheet.cycle.company
+    policy = InputPolicy(min_peer_raters=company.min_peer_raters)
+    # the company's switches for `applies_when: {setting: …}` (表9-26's low-volume exemption)
     return build_sheet_inputs(scheme, sheet.employee.code, kpis, ratings, period_fraction=period_fraction(sheet),
-                              policy=policy)
+                              policy=policy, settings=settings_of(company))
 
 
 def _next_number(sheet: Sheet) -> int:
