@@ -233,21 +233,57 @@ def test_hr_adds_a_team_to_the_org_tree(org):
     assert Department.objects.filter(company=org.company).count() == 2
 
 
-def test_hr_starts_the_org_tree_from_a_preset_once_and_a_second_copy_needs_a_prefix(org):
-    from kaohe.library.presets import default_presets
-
+def test_hr_chooses_a_preset_sees_what_it_adds_confirms_and_edits_the_tree(org):
+    """Seed 000's 中小型企业客服部: one department 客服部 (customer_service) with four teams and eight positions,
+    listed from org_presets.yaml by hand."""
     hr = _client(org.hr)
     url = reverse("ui:setup_org_preset")
-    chosen = default_presets()[0]
-    units = len(list(chosen.walk()))
+    page = hr.get(url).content.decode()
+    for name in ("大型企业客服部", "中小型企业客服部", "呼入型呼叫中心", "呼出型呼叫中心"):  # seed 000's four
+        assert name in page
+    assert 'data-testid="preset-functional"' in page and 'data-testid="preset-streamline"' in page  # seed 004's two
     before = Department.objects.filter(company=org.company).count()
-    response = hr.post(url, {"preset": chosen.id, "prefix": "", "form_token": _token(hr.get(url).content.decode())})
+
+    preview = hr.post(url, {"preset": "small_enterprise", "prefix": "", "action": "preview"})
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    shown = html[html.index('data-testid="preset-preview"'):]
+    assert '<tr data-code="customer_service">' in shown and "客服部" in shown
+    for team in ("客服组", "客户关系组", "售后组", "客户信息组"):
+        assert team in shown
+    assert preview.context["preview"]["departments"] == 1 and preview.context["preview"]["teams"] == 4
+    assert len(preview.context["preview"]["positions"]) == 8
+    # the preview changes nothing
+    assert Department.objects.filter(company=org.company).count() == before
+    assert not AuditEvent.objects.filter(action="org.instantiate_preset").exists()
+
+    done = hr.post(url, {"preset": "small_enterprise", "prefix": "", "action": "confirm",
+                         "form_token": _token(html, "confirm-form")})
+    assert done.status_code == 302 and done["Location"] == reverse("ui:setup_org")
+    dept = Department.objects.get(company=org.company, code="customer_service")
+    assert dept.name == "客服部" and dept.parent is None
+    assert sorted(Team.objects.filter(department=dept).values_list("code", flat=True)) == [
+        "after_sales", "desk", "information", "relations"]
+    event = AuditEvent.objects.get(action="org.instantiate_preset")
+    assert event.after["preset"] == "small_enterprise" and event.after["departments"] == 1
+    assert event.after["teams"] == 4
+
+    # the same structure again: the codes exist, the preview says so and offers no confirmation
+    again = hr.post(url, {"preset": "small_enterprise", "prefix": "", "action": "preview"})
+    assert again.status_code == 422 and "customer_service" in str(again.context["form"].errors)
+    assert 'data-testid="confirm-form"' not in again.content.decode()
+    # a second copy with a prefix
+    second = hr.post(url, {"preset": "small_enterprise", "prefix": "b-", "action": "preview"})
+    second = hr.post(url, {"preset": "small_enterprise", "prefix": "b-", "action": "confirm",
+                           "form_token": _token(second.content.decode(), "confirm-form")})
+    assert second.status_code == 302 and Department.objects.filter(company=org.company, code="b-customer_service")
+
+    # then HR edits it on the org tree pages like any department
+    tree = hr.get(reverse("ui:setup_org")).content.decode()
+    assert "客服部" in tree and "客户关系组" in tree
+    edit = reverse("ui:setup_department", args=[dept.pk])
+    response = hr.post(edit, {"name": "客户服务部", "code": "customer_service", "parent": "",
+                              "form_token": _token(hr.get(edit).content.decode())})
     assert response.status_code == 302
-    assert Department.objects.filter(company=org.company).count() == before + units
-    assert AuditEvent.objects.filter(action="org.instantiate_preset").count() == 1
-    again = hr.post(url, {"preset": chosen.id, "prefix": "", "form_token": _token(hr.get(url).content.decode())})
-    assert again.status_code == 200 and again.context["form"].errors  # the codes exist: nothing added
-    assert Department.objects.filter(company=org.company).count() == before + units
-    third = hr.post(url, {"preset": chosen.id, "prefix": "b-", "form_token": _token(hr.get(url).content.decode())})
-    assert third.status_code == 302
-    assert Department.objects.filter(company=org.company).count() == before + 2 * units
+    dept.refresh_from_db()
+    assert dept.name == "客户服务部"

@@ -13,6 +13,7 @@ from .views import (
     ratings,
     setup_org,
     setup_people,
+    setup_preset,
     sheets,
     team,
     uploads,
@@ -66,7 +67,7 @@ urlpatterns = [
     # HR setup (shell): org tree, employees, logins, roles, company settings
     path("hr/setup/", setup_org.setup_home, name="setup_home"),
     path("hr/setup/org/", setup_org.org_tree, name="setup_org"),
-    path("hr/setup/org/preset/", setup_org.org_preset, name="setup_org_preset"),
+    path("hr/setup/org/preset/", setup_preset.org_preset, name="setup_org_preset"),
     path("hr/setup/org/departments/new/", setup_org.department_form, name="setup_department_add"),
     path("hr/setup/org/departments/<int:pk>/", setup_org.department_form, name="setup_department"),
     path("hr/setup/org/teams/new/", setup_org.team_form, name="setup_team_add"),

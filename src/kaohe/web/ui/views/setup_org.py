@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kaohe.web.errors import Forbidden, InvalidInput
 from kaohe.web.org import setup as svc
 from kaohe.web.org.models import Company, Department, Employee, Team
-from kaohe.web.org.scoring_settings import known_settings, settings_of
 from kaohe.web.permissions import _assignments, can
 
 from ..refusals import page
@@ -175,10 +172,7 @@ def company_settings(request: HttpRequest) -> HttpResponse:
     initial = {"name": company.name, "time_zone": company.time_zone, "min_peer_raters": company.min_peer_raters,
                "appeal_window_days": company.appeal_window_days,
                "grade_distribution": distribution_text(company.grade_distribution_target)}
-    switches = known_settings(company)
-    stored = settings_of(company)
-    initial.update({CompanyForm.SETTING_PREFIX + s.id: stored.get(s.id, True) for s in switches})
-    form = CompanyForm(request.POST or None, initial=initial, switches=switches)
+    form = CompanyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -186,8 +180,7 @@ def company_settings(request: HttpRequest) -> HttpResponse:
                 svc.update_company_settings(request.user, company, name=d["name"], time_zone=d["time_zone"].strip(),
                                             min_peer_raters=d["min_peer_raters"],
                                             appeal_window_days=d["appeal_window_days"],
-                                            grade_distribution_target=d["grade_distribution"],
-                                            scoring_settings={**stored, **form.scoring_settings()})
+                                            grade_distribution_target=d["grade_distribution"])
         except InvalidInput as error:
             put_on_form(form, error, {"grade_distribution_target": "grade_distribution"})
         else:
@@ -196,45 +189,3 @@ def company_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "ui/setup/simple_form.html", {
         "company": company, "form": form, "token": "company-settings", "title": _("Company settings"),
         "back": "ui:setup_home", "testid": "company-form", "calendar": True})
-
-
-@page
-def org_preset(request: HttpRequest) -> HttpResponse:
-    """Start the org tree from one of the book's structures (seeds 000/004), then edit it."""
-    from kaohe.library.presets import default_presets
-    from kaohe.web.org.presets import PresetError, instantiate_preset
-    from kaohe.web.permissions import require
-
-    from ..formatting import text_of
-
-    company = setup_company_of(request)
-    require(request.user, "manage_org", company)
-    presets = default_presets()
-    choices = [(p.id, text_of(p.name)) for p in presets]
-    form = PresetForm(request.POST or None, choices=choices)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with one_change(request, "org-preset"):
-                result = instantiate_preset(company, request.user, form.cleaned_data["preset"],
-                                            prefix=form.cleaned_data["prefix"].strip())
-        except PresetError as error:
-            en = (request.LANGUAGE_CODE or "").startswith("en")
-            for zh_text, en_text in error.problems:
-                form.add_error("prefix" if "prefix" in en_text else "preset", en_text if en else zh_text)
-        else:
-            messages.success(request, _("%(d)d departments and %(t)d teams added; edit them below.")
-                             % {"d": result.departments, "t": result.teams})
-            return redirect("ui:setup_org")
-    described = [{"id": p.id, "name": text_of(p.name), "description": text_of(p.description),
-                  "units": [(depth, text_of(unit.name)) for depth, unit in p.walk()]} for p in presets]
-    return render(request, "ui/setup/preset.html", {"company": company, "form": form, "presets": described})
-
-
-class PresetForm(forms.Form):
-    preset = forms.ChoiceField(label=gettext_lazy("Structure"), choices=[])
-    prefix = forms.CharField(label=gettext_lazy("Code prefix"), required=False, max_length=16,
-                             help_text=gettext_lazy("Only for a second copy beside the first, e.g. b-"))
-
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["preset"].choices = choices
