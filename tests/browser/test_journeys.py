@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -208,11 +209,13 @@ def test_hr_runs_the_month_from_the_home_page(browser: Browser, live_server, org
     expect(hr.get_by_test_id("upload-report")).to_be_visible()
     shot(hr, "hr-watches-the-check")
     expect(hr.get_by_test_id("upload-report")).to_have_attribute("data-status", "validated", timeout=30_000)
-    # the test database is SQLite in memory (shared cache): a second writer thread is refused with
-    # "table is locked", so the load runs inline here; the check above ran in the background
-    settings.KAOHE_JOBS_INLINE = True
+    # the load runs in the background too, as in production (the browser suite's SQLite is a file)
     hr.get_by_test_id("confirm-upload").click()
     expect(hr.get_by_test_id("upload-report")).to_have_attribute("data-status", "loaded", timeout=30_000)
+    from kaohe.web.appraisal.models import Job
+
+    load_job = Job.objects.order_by("-pk").first()
+    assert load_job is not None and load_job.status == Job.Status.DONE and load_job.total
     expect(hr.get_by_test_id("rows-loaded")).to_have_text("400")
     assert UploadBatch.objects.filter(status="loaded").get().column_mapping.source == "话务系统导出"
     shot(hr, "hr-file-loaded")
@@ -232,13 +235,37 @@ def test_hr_runs_the_month_from_the_home_page(browser: Browser, live_server, org
     other = walk_to(org, cycle.sheets.get(employee=org.other_agent_emp), "calibration")
     type(other.current_score).objects.filter(pk=other.current_score_id).update(complete=False)
     walk_to(org, cycle.sheets.get(employee=org.peer1_emp), "supervisor_review")
+    walk_to(org, cycle.sheets.get(employee=org.peer2_emp), "self_review")
+    # a 360 request and a QA request on A004's sheet, both past their deadline of 12 November
+    from kaohe.web.appraisal.models import Rating
+
+    late = dt.datetime(2026, 11, 12, 10, tzinfo=dt.UTC)
+    a004 = cycle.sheets.get(employee=org.peer3_emp)
+    Rating.objects.create(sheet=a004, indicator="peer_feedback", role="peer", rater=org.peer1, deadline=late)
+    Rating.objects.create(sheet=a004, indicator="qa_score", role="qa", rater=org.qa, deadline=late)
     menu(hr, "cycles", "nav-ui-cycle_list")
     hr.get_by_role("link", name=cycle.name).click()
     overdue = hr.get_by_test_id("overdue")
-    expect(overdue.locator("tr[data-employee=A002]")).to_contain_text("考核人评分")
-    expect(overdue.locator("tr[data-employee=A002]")).to_contain_text("supervisor")
+    # the supervisor's rating and the self-rating: due on the cycle's rating deadline, 5 November (15 days)
+    supervisor_row = overdue.locator("tr[data-employee=A002]")
+    expect(supervisor_row).to_contain_text("考核人评分")
+    expect(supervisor_row).to_contain_text("supervisor")
+    expect(supervisor_row).to_contain_text("15")
+    self_row = overdue.locator("tr[data-employee=A003]")
+    expect(self_row).to_contain_text("自评")
+    expect(self_row).to_contain_text("peer2")
+    # 360 and QA requests on their own deadline (8 days late on 20 November); the 360 rater stays anonymous
+    peer_row = overdue.locator("tr[data-employee=A004][data-step='360 rating']")
+    expect(peer_row).to_contain_text("360 评价")
+    expect(peer_row).to_contain_text("匿名")
+    expect(peer_row).not_to_contain_text("peer1")
+    expect(peer_row).to_contain_text("8")
+    qa_row = overdue.locator("tr[data-employee=A004][data-step='QA score']")
+    expect(qa_row).to_contain_text("质检评分")
+    expect(qa_row).to_contain_text("qa")
     shot(hr, "hr-overdue")
     hr.get_by_test_id("calibration-link").click()
+    hr.wait_for_load_state("networkidle")  # htmx has wired the board's links (else the click opens a full page)
     hr.click("tr[data-employee=A001] a.button")
     form = hr.locator("#calibrate-panel form")
     expect(form.locator("input[name=total]")).not_to_have_value("")
@@ -262,6 +289,44 @@ def test_hr_runs_the_month_from_the_home_page(browser: Browser, live_server, org
     assert fresh(sheet).state == SheetState.PUBLISHED
     assert fresh(other).state == SheetState.CALIBRATION and fresh(other).excluded_reason == "质检数据缺失，下月补评"
     shot(hr, "hr-published")
+
+    # The payroll: from the cycle's page, HR uploads the month's base pay and attendance, gets the file back.
+    menu(hr, "cycles", "nav-ui-cycle_list")
+    hr.get_by_role("link", name=cycle.name).click()
+    hr.get_by_test_id("payroll-link").click()
+    base_pay = tmp_path / "10月绩效工资基数.csv"
+    base_pay.write_text("工号,绩效工资基数,应出勤天数\nA001,2000,22\n", encoding="utf-8")
+    hr.set_input_files("[data-testid=payroll-form] input[name=file]", str(base_pay))
+    shot(hr, "hr-payroll-upload")
+    with hr.expect_download() as pay:
+        hr.locator("[data-testid=payroll-form] button[type=submit]").click()
+    assert pay.value.suggested_filename == "payroll-2026-10.xlsx"
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(pay.value.path().read_bytes())).active.iter_rows(values_only=True))
+    assert rows[1][:2] == ("工号", "姓名") and rows[1][9] == "绩效工资"
+    # A001 calibrated to B: 2000 × 1.0 (B's coefficient) × 22/22 days = 2000.00
+    assert rows[2][0] == "A001" and rows[2][4] == "B" and rows[2][9] == 2000
+
+    # The same steps on a phone, in English: the overdue list and the payroll as CSV with English headers.
+    phone = login(browser, live_server.url, "hr", viewport=PHONE)
+    _english(phone)
+    shot(phone, "hr-home-en-phone")
+    no_sideways_scroll(phone)
+    menu(phone, "cycles", "nav-ui-cycle_list")
+    phone.get_by_role("link", name=cycle.name).click()
+    expect(phone.get_by_test_id("overdue").locator("tr[data-step='QA score']")).to_contain_text("QA score")
+    shot(phone, "hr-overdue-en-phone")
+    no_sideways_scroll(phone)
+    phone.get_by_test_id("payroll-link").click()
+    phone.set_input_files("[data-testid=payroll-form] input[name=file]", str(base_pay))
+    phone.locator("[data-testid=payroll-form] input[value=csv]").check()
+    shot(phone, "hr-payroll-en-phone")
+    no_sideways_scroll(phone)
+    with phone.expect_download() as pay_csv:
+        phone.locator("[data-testid=payroll-form] button[type=submit]").click()
+    header = pay_csv.value.path().read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("Employee ID,Name,Department,Position,Grade,Base") and "Performance pay" in header
 
 
 def test_supervisor_rates_the_team_with_submit_and_next(browser: Browser, live_server, org, cycle, sheet, shot):

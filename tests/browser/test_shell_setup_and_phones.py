@@ -129,9 +129,14 @@ def test_on_a_phone_the_agent_pages_and_the_director_dashboard_fit_the_screen(
     checked = {}
     checked["home"] = _fits(page)
     shot(page, "agent-home")
-    for path, label in ((f"/sheets/{sheet.pk}/", "sheet"), (f"/sheets/{sheet.pk}/kpi/csat/", "kpi-drill-down"),
-                        (f"/sheets/{sheet.pk}/appeal/", "appeal"), ("/me/", "my-appraisal")):
-        page.goto(live_server.url + path)
+    # each page is measured with its content on it (a refusal page would fit trivially)
+    for path, label, content in ((f"/sheets/{sheet.pk}/", "sheet", "sheet"),
+                                 (f"/sheets/{sheet.pk}/kpi/csat/", "kpi-drill-down", "kpi-records"),
+                                 (f"/sheets/{sheet.pk}/appeal/", "appeal", "appeal-form"),
+                                 ("/me/", "my-appraisal", "sheet")):
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, (path, response and response.status)
+        expect(page.get_by_test_id(content)).to_be_visible()
         checked[label] = _fits(page)
         shot(page, f"agent-{label}")
     page.get_by_test_id("menu-toggle").click()
@@ -141,6 +146,7 @@ def test_on_a_phone_the_agent_pages_and_the_director_dashboard_fit_the_screen(
     _login(page, live_server.url, "director", language)
     page.goto(f"{live_server.url}/reports/cycle/{sheet.cycle_id}/")
     page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id("report-distribution").locator("canvas, svg").first).to_be_attached()  # drawn
     checked["director-dashboard"] = _fits(page)
     shot(page, "director-dashboard")
     too_wide = {name: wh for name, wh in checked.items() if wh[0] > wh[1]}
