@@ -7,6 +7,7 @@ sentence an HR officer would write by hand.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from kaohe.scheme.models import Indicator
 
@@ -40,6 +41,15 @@ _UNITS: dict[str, tuple[str, str]] = {
 
 def num(value: Decimal) -> str:
     """A Decimal without exponent or trailing zeros: 70.00 → "70", 1E+2 → "100"."""
+    if value.is_nan():
+        return format(value, "f")
+    return _num(value)
+
+
+@lru_cache(maxsize=8192)
+def _num(value: Decimal) -> str:
+    # Traces print the same weights, bounds and targets on every sheet: the text is kept. Equal
+    # Decimals (70, 70.00, 7E+1) share one entry, and their text is the same, since it is normalised.
     if value == 0:
         return "0"  # also for −0
     return format(value.normalize(), "f")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -14,8 +15,21 @@ from .results import SheetInputs, SheetResult
 
 def score_sheets(scheme: Scheme, population: Sequence[SheetInputs]) -> list[SheetResult]:
     """Sheets in the order given. With a forced distribution, its grades replace the band grades."""
-    results = [score_sheet(scheme, inputs) for inputs in population]
+    results = _score_all(scheme, population)
     if scheme.grading is None or not scheme.grading.forced_distribution:
         return results
     grades = assign_forced_distribution(results, scheme.grading.forced_distribution, grade_order(scheme))
     return [replace(r, grade=grades.get(r.employee_id)) for r in results]
+
+
+def _score_all(scheme: Scheme, population: Sequence[SheetInputs]) -> list[SheetResult]:
+    """Every sheet, with the cyclic garbage collector paused: a population's results are millions of
+    small objects that all stay alive, and the collector would walk them again and again while they
+    are made (about a fifth of the time for 10,000 sheets). It is resumed after."""
+    if not gc.isenabled() or len(population) < 100:
+        return [score_sheet(scheme, inputs) for inputs in population]
+    gc.disable()
+    try:
+        return [score_sheet(scheme, inputs) for inputs in population]
+    finally:
+        gc.enable()
