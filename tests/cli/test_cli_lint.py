@@ -1,4 +1,5 @@
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,22 @@ def test_lint_understands_position_files_and_finds_no_false_errors(runner: CliRu
     assert result.exit_code == 0, result.stderr
     assert " error " not in result.stderr
     assert "65 file(s): 0 error(s)" in result.stderr
+
+
+def test_lint_reads_the_org_presets_as_presets_not_as_a_scheme(runner: CliRunner, tmp_path: Path) -> None:
+    from kaohe.library import LIBRARY_ROOT
+
+    result = runner.invoke(app, ["lint", str(LIBRARY_ROOT / "org_presets.yaml"), "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    assert "1 file(s): 0 error(s)" in result.stderr
+    broken = tmp_path / "org_presets.yaml"  # a unit naming a position the library lacks is still found
+    broken.write_text((LIBRARY_ROOT / "org_presets.yaml").read_text(encoding="utf-8").replace(
+        "head: customer_service_director", "head: no_such_position", 1), encoding="utf-8")
+    shutil.copytree(LIBRARY_ROOT / "positions", tmp_path / "positions")
+    for name in ("shared.yaml", "grading.yaml"):
+        shutil.copy(LIBRARY_ROOT / name, tmp_path / name)
+    result = runner.invoke(app, ["lint", str(broken), "--lang", "en"])
+    assert result.exit_code == 1 and "O003" in result.stderr and "no_such_position" in result.stderr
 
 
 def test_lint_reports_a_broken_position_file_with_its_line(runner: CliRunner, tmp_path: Path) -> None:

@@ -134,6 +134,15 @@ def lint(
 
             problems.extend(lint_library_file(file))
             continue
+        if file.name == "org_presets.yaml":  # the organisation presets: read as the presets loader reads them
+            from kaohe.library import load_library
+            from kaohe.library.presets import load_presets
+
+            try:
+                load_presets(file, {entry.id for entry in load_library(file.parent)})
+            except SchemeLoadError as exc:
+                problems.extend(exc.problems)
+            continue
         try:
             located = load_scheme_located(file)
         except SchemeLoadError as exc:
