@@ -115,3 +115,14 @@ def test_an_unknown_position_or_module_is_not_found(org, book):
     client = _client(org.hr)
     assert client.get(reverse("library:position", args=["no_such_position"])).status_code == 404
     assert client.get(reverse("library:module", args=[AGENT, "no_such_module"])).status_code == 404
+
+
+def test_the_kpi_page_shows_how_the_company_counts_a_kpi_it_has_defined(org, book):
+    from kaohe.web.kpidefs import services as kpidefs
+
+    kpidefs.change_definition(org.company, org.hr, "service_level", {"threshold_s": 15}, "our wallboard uses 15 s")
+    html = _client(org.hr).get(reverse("library:module", args=["agent_supervisor", "kpis"])).content.decode()
+    shown = html[html.index('data-testid="company-definition"'):]
+    assert "threshold_s = 15" in shown[:shown.index("</dd>")]
+    agent_html = _client(org.hr).get(reverse("library:module", args=[AGENT, "kpis"])).content.decode()
+    assert 'data-testid="company-definition"' not in agent_html  # the agent's KPIs have no company definition

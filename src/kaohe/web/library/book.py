@@ -92,6 +92,15 @@ def written(value: str, lang: str) -> Shown:
     return Shown(value, lang == "en" and bool(_HAN.search(value)))
 
 
+# the units the book writes in Chinese, as an English page names them
+UNITS_EN = {"分": "points", "次": "times", "条": "items", "天": "days", "个": "", "处": "places", "秒": "s",
+            "项": "items", "份": "copies"}
+
+
+def unit(value: str, lang: str) -> str:
+    return UNITS_EN.get(value, value) if lang == "en" else value
+
+
 def num(value: Decimal | int | None) -> str:
     return "—" if value is None else plain_number(Decimal(value))
 
@@ -165,7 +174,7 @@ def kpi_module(p: Position, lang: str, company_params: Mapping[str, Mapping[str,
     kpis = []
     for k in p.kpis:
         row: dict[str, Any] = {
-            "id": k.id, "name": text(k.name, lang), "unit": k.unit, "direction": pick(DIRECTIONS[k.direction.value], lang),
+            "id": k.id, "name": text(k.name, lang), "unit": unit(k.unit, lang), "direction": pick(DIRECTIONS[k.direction.value], lang),
             "definition": zh_only(k.definition, lang), "formula": zh_only(k.formula, lang),
             "source": describe_source(k.source, lang), "catalog": None, "company": []}
         if isinstance(k.source, KpiSource):
@@ -240,8 +249,8 @@ def scheme_view(s: Scheme, lang: str) -> dict[str, Any]:
             kind = kind_of(ind.rule)
             e = ind.explanation
             rows.append({
-                "name": text(ind.name, lang), "weight": num(ind.weight), "unit": ind.unit,
-                "target": written(target_text(ind.standard, ind.target, ind.unit), lang),
+                "name": text(ind.name, lang), "weight": num(ind.weight), "unit": unit(ind.unit, lang),
+                "target": written(target_text(ind.standard, ind.target, unit(ind.unit, lang)), lang),
                 "direction": pick(DIRECTIONS[ind.direction.value], lang),
                 "source": describe_source(ind.source, lang),
                 "kind": kind.title_en if en else kind.title_zh,
@@ -279,7 +288,7 @@ def letter_view(letter: Any, lang: str, scheme: Scheme | None) -> dict[str, Any]
             for ind in cat.indicators:
                 rows.append({"category": text(cat.name, lang), "name": text(ind.name, lang),
                              "weight": num(ind.weight),
-                             "target": written(target_text(ind.standard, ind.target, ind.unit), lang)})
+                             "target": written(target_text(ind.standard, ind.target, unit(ind.unit, lang)), lang)})
     return {
         "title": local(letter, "title", lang), "period": pick(PERIODS[letter.period.value], lang),
         "parties": [{"role": p.role, "title": text(p.title, lang)} for p in letter.parties],

@@ -32,7 +32,7 @@ ZH = {
     "Formula": "计算公式",
     "Where the value comes from": "数据来源",
     "KPI catalog": "KPI 目录",
-    "Example": "示例",
+    "Sample size counts": "样本量按此计数",
     "Counted in our company with": "本公司的统计口径",
     "Party A (sets the targets)": "甲方（下达目标）",
     "Party B (takes them on)": "乙方（承担目标）",
