@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from kaohe.scheme.models import Scheme
 from kaohe.web.appraisal import services as svc
@@ -29,6 +30,7 @@ from kaohe.web.audit.models import AuditEvent
 from kaohe.web.errors import InvalidInput
 from kaohe.web.org import setup as org_setup
 from kaohe.web.org.scoring_settings import known_settings, settings_of
+from kaohe.web.ui.audit_labels import described
 from tests.web.conftest import AGENT_POSITION, agent_scheme_dict, fresh, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +86,9 @@ def test_turning_the_setting_off_leaves_the_item_out_and_its_weight_goes_to_the_
     org.company.refresh_from_db()
     event = AuditEvent.objects.get(action="org.update_settings")
     assert (event.before["scoring_settings"], event.after["scoring_settings"]) == ({}, {SETTING: False})
+    with translation.override("zh-hans"):  # the audit trail names the change in words
+        words = dict(described({"scoring_settings": {"appraise_effective_work_rate": False}}))
+    assert words == {"计分设置": "考核有效工作率: 否"}
 
     score = svc.score_sheet(fresh(settings_sheet), org.hr).current_score
     assert score.total == Decimal("92.9")

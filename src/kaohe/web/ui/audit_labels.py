@@ -107,6 +107,7 @@ FIELDS: dict[str, Any] = {
     "time_zone": _("Time zone"), "min_peer_raters": _("Fewest peer raters"),
     "appeal_window_days": _("Appeal window (working days)"),
     "grade_distribution_target": _("Target grade distribution"), "created": _("Created"),
+    "scoring_settings": _("Scoring settings"), "appraise_effective_work_rate": _("Appraise the effective work rate"),
     "updated": _("Updated"), "rows": _("Rows"), "rows_read": _("Rows read"), "rows_loaded": _("Rows loaded"),
     "table": _("Table"), "file_name": _("File"), "sheets": _("Sheets"), "version": _("Version"),
     "number": _("Number"), "reason": _("Reason"), "label": _("Period"), "period": _("Period type"),
