@@ -33,3 +33,19 @@ def test_a_scheme_without_english_keeps_its_chinese() -> None:
     with translation.override("en"):
         assert sheetview._explanation(indicator) == {"definition": "定义", "formula": "公式"}
         assert sheetview._standard(indicator) == "≥80 分"
+
+
+def test_the_targets_letter_in_english_shows_the_english_texts_of_the_letter_as_issued() -> None:
+    from kaohe.web.ui.views.sheets import english_letter
+
+    issued = {"purpose": "为落实目标", "purpose_en": "To carry the targets down", "duties": ["每月培训"],
+              "duties_en": ["Attends training monthly"], "terms": ["一式三份"], "terms_en": [],
+              "targets": [{"category": "话务与服务", "category_en": "Calls and service", "standard": "≥80 分",
+                           "standard_en": "At least 80", "name_zh": "监听分值", "name_en": "QA score"},
+                          {"category": "岗位工作事项", "standard": "每次扣 10 分"}]}
+    shown = english_letter(issued)
+    assert shown["purpose"] == "To carry the targets down" and shown["duties"] == ["Attends training monthly"]
+    assert shown["terms"] == ["一式三份"]  # no English written: the Chinese as issued
+    assert [(t["category"], t["standard"]) for t in shown["targets"]] == [
+        ("Calls and service", "At least 80"), ("岗位工作事项", "每次扣 10 分")]
+    assert issued["purpose"] == "为落实目标"  # the stored letter is not changed

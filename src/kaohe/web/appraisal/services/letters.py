@@ -13,10 +13,11 @@ def targets_table(sheet: Sheet, scheme: Any = None) -> list[dict[str, Any]]:
     rows = []
     for cat in scheme.categories:
         for ind in cat.indicators:
-            rows.append({"category": cat.name.zh, "indicator": ind.id, "name_zh": ind.name.zh,
-                         "name_en": ind.name.en, "weight": str(ind.weight), "category_weight": str(cat.weight),
+            rows.append({"category": cat.name.zh, "category_en": cat.name.en, "indicator": ind.id,
+                         "name_zh": ind.name.zh, "name_en": ind.name.en, "weight": str(ind.weight),
+                         "category_weight": str(cat.weight),
                          "target": None if ind.target is None else str(ind.target),
-                         "standard": ind.standard, "unit": ind.unit})
+                         "standard": ind.standard, "standard_en": ind.standard_en, "unit": ind.unit})
     return rows
 
 

@@ -3,6 +3,8 @@ drill-down, the targets letter, and the simple one-button workflow steps."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -124,9 +126,25 @@ def targets_letter(request: HttpRequest, pk: int) -> HttpResponse:
     # the stored title is Chinese (the letter as issued); in English the page names it in English
     title = None if letter is None else (
         f"{_('Targets letter')} · {sheet.cycle.name}" if request.LANGUAGE_CODE.startswith("en") else letter.title)
+    content = letter.content if letter else {}
+    if request.LANGUAGE_CODE.startswith("en"):
+        content = english_letter(content)
     return render(request, "ui/sheets/targets.html", {
-        "sheet": sheet, "letter": letter, "title": title, "content": letter.content if letter else {},
+        "sheet": sheet, "letter": letter, "title": title, "content": content,
         "may_acknowledge": can(request.user, "acknowledge_targets", sheet)})
+
+
+def english_letter(content: dict[str, Any]) -> dict[str, Any]:
+    """The letter as issued, with its English texts in place of the Chinese where the library wrote them
+    (purpose, duties, rewards, penalties, terms; each target row's category and standard)."""
+    shown = dict(content)
+    for key in ("purpose", "duties", "rewards", "penalties", "terms"):
+        if content.get(f"{key}_en"):
+            shown[key] = content[f"{key}_en"]
+    shown["targets"] = [{**row, "category": row.get("category_en") or row.get("category"),
+                         "standard": row.get("standard_en") or row.get("standard")}
+                        for row in content.get("targets") or []]
+    return shown
 
 
 @require_POST
