@@ -176,3 +176,42 @@ def test_it_points_at_lint_when_the_scheme_has_checker_errors(runner: CliRunner,
     values = write(tmp_path, "employee_id,initiative@supervisor\nm1,4\n")
     result = score(runner, values, "--format", "json", scheme=MANAGER)
     assert "K001" in result.stderr and "K004" in result.stderr and "kaohe lint" in result.stderr
+
+
+def _exempt_scheme(tmp_path: Path) -> Path:
+    """Two KPI items; `b` applies only while the company setting `appraise_b` is on (表9-26's exemption)."""
+    from kaohe.scheme import dump_scheme
+    from kaohe.scheme.models import Scheme
+
+    expl = {"definition": "定义", "formula": "公式", "data_source": "来源", "frequency": "每月"}
+
+    def item(iid: str, weight: str, **extra: object) -> dict[str, object]:
+        return {"id": iid, "name": {"zh": iid, "en": iid}, "weight": weight, "unit": "%", "direction": "higher",
+                "source": {"kind": "kpi", "kpi": "fcr"}, "target": "100",
+                "rule": {"type": "linear", "target": "100", "base": "100", "worse": {"per": "1", "points": "1"},
+                         "floor": "0", "cap": "100"}, "explanation": expl, **extra}
+
+    scheme = Scheme.model_validate({
+        "id": "exempt_monthly", "name": {"zh": "豁免", "en": "Exemption"}, "position": "call_center_agent",
+        "level": "specialist", "period": "monthly",
+        "categories": [{"id": "work", "name": {"zh": "工作"}, "weight": "100", "indicators": [
+            item("a", "60"), item("b", "40", applies_when={"setting": "appraise_b"})]}]})
+    path = tmp_path / "exempt.yaml"
+    path.write_text(dump_scheme(scheme), encoding="utf-8")
+    return path
+
+
+def test_a_company_setting_switches_an_item_off(runner: CliRunner, tmp_path: Path) -> None:
+    values = write(tmp_path, "employee_id,name,a,b\ne1,甲,80,50\n")
+    scheme = _exempt_scheme(tmp_path)
+    on = score(runner, values, "--format", "json", scheme=scheme)
+    assert on.exit_code == 0, on.output
+    assert json.loads(on.stdout)[0]["total"] == "68"  # 80 × 60 % + 50 × 40 %
+    off = score(runner, values, "--format", "json", "--setting", "appraise_b=off", scheme=scheme)
+    assert off.exit_code == 0, off.output
+    sheet = json.loads(off.stdout)[0]
+    assert sheet["total"] == "80"  # a alone, its weight scaled to 100 %
+    b = next(i for i in sheet["items"] if i["indicator_id"] == "b")
+    assert b["status"] == "excluded" and "appraise_b" in b["trace"]["summary_zh"] + json.dumps(b["trace"]["steps"])
+    bad = score(runner, values, "--setting", "Appraise-B", "--setting", "appraise_b=maybe", scheme=scheme)
+    assert bad.exit_code == 2 and bad.output.count("NAME=on") + bad.output.count("名称=on") >= 2

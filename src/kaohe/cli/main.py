@@ -24,6 +24,7 @@ from kaohe.scheme.problems import Problem
 if TYPE_CHECKING:
     from kaohe.cli.values import EmployeeRow
     from kaohe.scheme.models import Scheme
+    from kaohe.scoring import SheetInputs
 
 app = typer.Typer(
     name="kaohe",
@@ -182,6 +183,10 @@ def score(
         Path | None, typer.Option("--ratings", help="With --data: ratings CSV, one row per rating 评分文件")
     ] = None,
     min_peer_raters: Annotated[int, typer.Option("--min-peer-raters", help="360 minimum of raters")] = 1,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option("--setting", help="Company setting read by applies_when, NAME=on|off (repeatable) 公司设置"),
+    ] = None,
     tz: Annotated[str, typer.Option("--tz", help="Time zone of the records 时区")] = "Asia/Shanghai",
     format: Annotated[
         OutputFormat, typer.Option("--format", help="table, json or xlsx")
@@ -211,6 +216,7 @@ def score(
         else:
             assert values is not None
             rows = read_values(values, located.scheme)
+        switches = _company_settings(setting or [])
     except (ValuesError, ProblemsError) as exc:
         console = _err()
         for problem in exc.problems:
@@ -235,7 +241,7 @@ def score(
         transient=True,
         disable=not sys.stderr.isatty() or len(rows) < 50,
     )
-    results = [(row, score_sheet(located.scheme, row.inputs)) for row in progress]
+    results = [(row, score_sheet(located.scheme, _with_settings(row.inputs, switches))) for row in progress]
     if format == OutputFormat.xlsx:
         assert out is not None
         write_xlsx(results, out)
@@ -258,6 +264,38 @@ def score(
             f"未完成的考核表（缺少必需的数据）/ incomplete sheets: {', '.join(incomplete)}", markup=False
         )
         raise typer.Exit(1)
+
+
+_ON = {"on": True, "true": True, "1": True, "yes": True, "off": False, "false": False, "0": False, "no": False}
+
+
+def _company_settings(given: list[str]) -> dict[str, bool]:
+    """`--setting appraise_effective_work_rate=off` → {"appraise_effective_work_rate": False}; every bad one reported."""
+    import re
+
+    from kaohe.scheme.models import ID_PATTERN
+
+    found: dict[str, bool] = {}
+    problems: list[Problem] = []
+    for text in given:
+        name, _sep, state = text.partition("=")
+        name, state = name.strip(), state.strip().lower()
+        if not re.fullmatch(ID_PATTERN, name) or state not in _ON:
+            problems.append(Problem(
+                "bad_setting", value=text,
+                message_zh=f"公司设置应写作 名称=on 或 名称=off：{text}",
+                message_en=f"write a company setting as NAME=on or NAME=off: {text}"))
+            continue
+        found[name] = _ON[state]
+    if problems:
+        raise ProblemsError(problems)
+    return found
+
+
+def _with_settings(inputs: SheetInputs, switches: dict[str, bool]) -> SheetInputs:
+    import dataclasses
+
+    return dataclasses.replace(inputs, settings={**inputs.settings, **switches}) if switches else inputs
 
 
 def _rows_from_store(scheme: Scheme, data: Path, period: str, employees: str | None, ratings: Path | None,
