@@ -99,6 +99,11 @@ def test_turning_the_setting_off_leaves_the_item_out_and_its_weight_goes_to_the_
     assert any(i["code"] == "not_applicable" and "话务量较少的项目公司可不考核" in i["message_zh"]
                for i in score.result["issues"])
 
+    hr = Client()
+    hr.force_login(org.hr)
+    page = hr.get(reverse("ui:sheet", args=[settings_sheet.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"公司设置 {SETTING} 未开启" in page  # the sheet page shows why the item is left out
+
     _save(org, {SETTING: True})  # and back on: the item counts again
     assert svc.score_sheet(fresh(settings_sheet), org.hr).current_score.total == Decimal("90.9")
 
