@@ -66,6 +66,22 @@ def test_guide_filters_by_module() -> None:
     assert "胜任素质模型的构建" not in result.output
 
 
+def test_guide_speaks_english_for_every_position() -> None:
+    import re
+
+    from kaohe.library import load_library
+
+    for entry in load_library():
+        result = runner.invoke(app, ["library", "guide", entry.id, "--lang", "en"])
+        assert result.exit_code == 0, result.output
+        assert "Choosing KPIs" in result.output and "How are the weights shared out?" in result.output
+        assert not re.search(r"[\u3400-\u9fff]", result.output), (entry.id, result.output[:400])
+    result = runner.invoke(app, ["library", "guide", "scheduling_supervisor", "--lang", "en",
+                                 "--module", "indicator_design"])
+    assert "Key problems of the scheduling supervisor position" in result.output
+    assert "The forecast-error target must allow for business swings." in result.output
+
+
 def test_a_broken_library_is_reported_with_file_and_line(tmp_path: Path) -> None:
     root = tmp_path / "lib"
     shutil.copytree(LIBRARY_ROOT / "positions", root / "positions")

@@ -149,15 +149,26 @@ def export(
     Console(stderr=True).print(f"{len(position) if position else len(library)} 个岗位 → {path}", markup=False)
 
 
-def _print_entries(out: Console, entries: list[GuidanceEntry]) -> None:
+class GuideLang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+def _print_entries(out: Console, entries: list[GuidanceEntry], lang: GuideLang = GuideLang.zh) -> None:
+    from kaohe.library.i18n import localized
+
     for module in GuidanceModule:
         chosen = [g for g in entries if g.module == module]
         if not chosen:
             continue
-        out.print(f"\n[bold]{GUIDANCE_MODULE_NAMES[module].zh}[/bold]（{module.value}）")
+        if lang == GuideLang.en:
+            out.print(f"\n[bold]{GUIDANCE_MODULE_NAMES[module].en}[/bold] ({module.value})")
+        else:
+            out.print(f"\n[bold]{GUIDANCE_MODULE_NAMES[module].zh}[/bold]（{module.value}）")
         for g in chosen:
-            out.print(f"  问：{g.problem}", markup=False)
-            for advice in g.advice:
+            question = localized(g, "problem", lang.value)
+            out.print(f"  Q: {question}" if lang == GuideLang.en else f"  问：{question}", markup=False)
+            for advice in localized(g, "advice", lang.value):
                 out.print(f"    - {advice}", markup=False)
 
 
@@ -165,17 +176,21 @@ def _print_entries(out: Console, entries: list[GuidanceEntry]) -> None:
 def guide(
     position: Annotated[str | None, typer.Argument(help="Position id or Chinese name 岗位")] = None,
     module: Annotated[Module | None, typer.Option("--module", help="Only this module 只看某一模块")] = None,
+    lang: Annotated[GuideLang, typer.Option("--lang", help="Language of the guidance 语言")] = GuideLang.zh,
     root: RootOption = None,
 ) -> None:
     """Print the key-problem guidance (关键问题解决), general and for one position."""
     wanted = GuidanceModule(module.value) if module else None
     out = _out()
-    out.print("[bold]通用指引 / General guidance[/bold]")
-    _print_entries(out, [g for g in general_guidance(wanted)])
+    out.print("[bold]General guidance[/bold]" if lang == GuideLang.en else "[bold]通用指引 / General guidance[/bold]")
+    _print_entries(out, [g for g in general_guidance(wanted)], lang)
     if position:
         entry = _find(_load(root), position)
-        out.print(f"\n[bold]{entry.position.name.zh}的关键问题 / {entry.position.name.en}[/bold]")
-        _print_entries(out, [g for g in entry.position.guidance if wanted is None or g.module == wanted])
+        if lang == GuideLang.en:
+            out.print(f"\n[bold]Key problems of the {entry.position.name.en.lower()} position[/bold]")
+        else:
+            out.print(f"\n[bold]{entry.position.name.zh}的关键问题 / {entry.position.name.en}[/bold]")
+        _print_entries(out, [g for g in entry.position.guidance if wanted is None or g.module == wanted], lang)
 
 
 @library_app.command("presets")
