@@ -79,6 +79,11 @@ def text(value: Text | None, lang: str) -> Shown:
     return Shown(value.en) if value.en else Shown(value.zh, True)
 
 
+def _standard(indicator: Any, lang: str) -> str:
+    """An indicator's standard as written in the page's language (`standard_en` where the library wrote it)."""
+    return str((indicator.standard_en if lang == "en" else "") or indicator.standard)
+
+
 def zh_only(value: Any, lang: str) -> Shown:
     """A text the book keeps only in Chinese."""
     return Shown(value, lang == "en" and bool(value))
@@ -92,13 +97,15 @@ def written(value: str, lang: str) -> Shown:
     return Shown(value, lang == "en" and bool(_HAN.search(value)))
 
 
-# the units the book writes in Chinese, as an English page names them
-UNITS_EN = {"分": "points", "次": "times", "条": "items", "天": "days", "个": "", "处": "places", "秒": "s",
-            "项": "items", "份": "copies"}
-
-
 def unit(value: str, lang: str) -> str:
-    return UNITS_EN.get(value, value) if lang == "en" else value
+    """The unit as the product's pages write it (kaohe.web.ui.formatting.UNITS), in `lang`."""
+    from kaohe.web.ui.formatting import HAN, UNITS
+
+    if not value:
+        return ""
+    zh, en = UNITS.get(value.strip(), UNITS.get(value.strip().lower(), (value, "")))
+    shown = (en if not HAN.search(en) else "") if lang == "en" else zh
+    return shown.strip()
 
 
 def num(value: Decimal | int | None) -> str:
@@ -156,7 +163,7 @@ def overview(p: Position, lang: str) -> dict[str, Any]:
         "level": pick(LEVELS[p.level.value], lang), "superior": text(p.superior.name, lang),
         "subordinates": [{"code": s.id, "name": text(s.name, lang)} for s in p.subordinates],
         "purpose": local(p, "purpose", lang), "duties": local(p, "duties", lang),
-        "qualifications": zh_only(p.qualifications, lang),
+        "qualifications": local(p, "qualifications", lang),
     }
 
 
@@ -169,13 +176,13 @@ def kpi_module(p: Position, lang: str, company_params: Mapping[str, Mapping[str,
 
     company_params = company_params or {}
     names = {k.id: text(k.name, lang) for k in p.kpis}
-    items = [{"name": text(w.name, lang), "description": zh_only(w.description, lang),
+    items = [{"name": text(w.name, lang), "description": local(w, "description", lang),
               "kpis": [names[k] for k in w.kpis if k in names]} for w in p.work_items]
     kpis = []
     for k in p.kpis:
         row: dict[str, Any] = {
             "id": k.id, "name": text(k.name, lang), "unit": unit(k.unit, lang), "direction": pick(DIRECTIONS[k.direction.value], lang),
-            "definition": zh_only(k.definition, lang), "formula": zh_only(k.formula, lang),
+            "definition": local(k, "definition", lang), "formula": local(k, "formula", lang),
             "source": describe_source(k.source, lang), "catalog": None, "company": []}
         if isinstance(k.source, KpiSource):
             d = get_kpi(k.source.kpi)
@@ -250,16 +257,16 @@ def scheme_view(s: Scheme, lang: str) -> dict[str, Any]:
             e = ind.explanation
             rows.append({
                 "name": text(ind.name, lang), "weight": num(ind.weight), "unit": unit(ind.unit, lang),
-                "target": written(target_text(ind.standard, ind.target, unit(ind.unit, lang)), lang),
+                "target": written(target_text(_standard(ind, lang), ind.target, unit(ind.unit, lang)), lang),
                 "direction": pick(DIRECTIONS[ind.direction.value], lang),
                 "source": describe_source(ind.source, lang),
                 "kind": kind.title_en if en else kind.title_zh,
                 "rule": kind.describe(ind.rule, ind.unit, "en" if en else "zh"),
                 "missing": pick(MISSING[ind.missing.value], lang) if ind.missing else "",
                 "min_sample": ind.min_sample.size if ind.min_sample else None,
-                "explanation": [(pick(label, lang), zh_only(value, lang)) for label, value in (
-                    (("定义", "Definition"), e.definition), (("计算公式", "Formula"), e.formula),
-                    (("数据来源", "Data source"), e.data_source), (("考核频率", "Frequency"), e.frequency))],
+                "explanation": [(pick(label, lang), local(e, field, lang)) for label, field in (
+                    (("定义", "Definition"), "definition"), (("计算公式", "Formula"), "formula"),
+                    (("数据来源", "Data source"), "data_source"), (("考核频率", "Frequency"), "frequency"))],
             })
         cats.append({"name": text(cat.name, lang), "weight": num(cat.weight), "indicators": rows})
     grading = s.grading
@@ -274,7 +281,7 @@ def scheme_view(s: Scheme, lang: str) -> dict[str, Any]:
         if grading else [],
         "distribution": [{"grade": g, "pct": num(v)} for g, v in (grading.forced_distribution or {}).items()]
         if grading else [],
-        "source": zh_only(s.source, lang), "notes": zh_only(s.notes, lang),
+        "source": local(s, "source", lang), "notes": local(s, "notes", lang),
     }
 
 
@@ -288,7 +295,8 @@ def letter_view(letter: Any, lang: str, scheme: Scheme | None) -> dict[str, Any]
             for ind in cat.indicators:
                 rows.append({"category": text(cat.name, lang), "name": text(ind.name, lang),
                              "weight": num(ind.weight),
-                             "target": written(target_text(ind.standard, ind.target, unit(ind.unit, lang)), lang)})
+                             "target": written(target_text(_standard(ind, lang), ind.target, unit(ind.unit, lang)),
+                                               lang)})
     return {
         "title": local(letter, "title", lang), "period": pick(PERIODS[letter.period.value], lang),
         "parties": [{"role": p.role, "title": text(p.title, lang)} for p in letter.parties],
@@ -301,15 +309,16 @@ def letter_view(letter: Any, lang: str, scheme: Scheme | None) -> dict[str, Any]
 def procedure_view(p: Position, lang: str) -> dict[str, Any]:
     proc = p.procedure
     return {
-        "period": pick(PERIODS[proc.period.value], lang), "raters": zh_only(proc.raters, lang),
+        "period": pick(PERIODS[proc.period.value], lang), "raters": local(proc, "raters", lang),
         "steps": [{"name": text(s.name, lang),
-                   "who": ", ".join(pick(ROLES[w], lang) if w in ROLES else w for w in s.who)
+                   "who": (", ".join(s.who_en) if s.who_en else
+                           ", ".join(pick(ROLES[w], lang) if w in ROLES else w for w in s.who))
                    if lang == "en" else "、".join(pick(ROLES[w], lang) if w in ROLES else w for w in s.who),
-                   "who_zh_only": lang == "en" and any(w not in ROLES for w in s.who),
-                   "when": zh_only(s.when, lang), "evidence": zh_only(s.evidence, lang),
-                   "output": zh_only(s.output, lang)} for s in proc.steps],
-        "uses": [{"use": pick(USES[u.use], lang), "rule": zh_only(u.rule, lang)} for u in proc.result_uses],
-        "appeal": zh_only(proc.appeal, lang),
+                   "who_zh_only": lang == "en" and not s.who_en and any(w not in ROLES for w in s.who),
+                   "when": local(s, "when", lang), "evidence": local(s, "evidence", lang),
+                   "output": local(s, "output", lang)} for s in proc.steps],
+        "uses": [{"use": pick(USES[u.use], lang), "rule": local(u, "rule", lang)} for u in proc.result_uses],
+        "appeal": local(proc, "appeal", lang),
     }
 
 
