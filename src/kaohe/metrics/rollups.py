@@ -177,7 +177,11 @@ def pending(store: Store, manifest: Mapping[str, Any], tables: set[str]) -> tupl
     old: dict[str, Any] = manifest.get("batches", {})
     new: dict[str, Any] = {}
     touched: dict[str, set[date]] = {}
-    for entry in store.batches():
+    entries = store.batches()
+    # corrections whose new batch is committed: the rows they replaced are kept, so a rewritten
+    # older batch changes exactly the days of those rows (added below), not all of its days
+    corrections = {e["correction"]: e for e in entries if e.get("correction")}
+    for entry in entries:
         table = entry["table"]
         if table not in tables:
             continue
@@ -191,13 +195,27 @@ def pending(store: Store, manifest: Mapping[str, Any], tables: set[str]) -> tupl
             continue
         days = batch_days(store.root / entry["path"], table, tz)
         new[bid] = {"table": table, "fingerprint": fp, "days": sorted(d.isoformat() for d in days)}
-        touched.setdefault(table, set()).update(days)
-        if was is not None:  # rewritten: the days of its former rows change too
+        explained = was is not None and _explained(entry, corrections)
+        if was is None or not explained:
+            touched.setdefault(table, set()).update(days)
+        if was is not None and not explained:  # rewritten: the days of its former rows change too
             touched[table].update(date.fromisoformat(d) for d in was["days"])
+        if was is None and entry.get("superseded_path"):  # the rows this correction replaced
+            replaced = store.root / entry["superseded_path"]
+            if replaced.is_file():
+                touched[table].update(batch_days(replaced, table, tz))
+    by_id = {e["batch_id"]: e for e in entries}
     for bid, was in old.items():
-        if bid not in new:  # removed, or every row superseded
+        if bid not in new and not (bid in by_id and _explained(by_id[bid], corrections)):
+            # removed, or every row superseded by a correction not committed yet
             touched.setdefault(was["table"], set()).update(date.fromisoformat(d) for d in was["days"])
     return touched, new
+
+
+def _explained(entry: Mapping[str, Any], corrections: Mapping[str, Any]) -> bool:
+    """Whether every rewrite of a batch file is a committed correction with its replaced rows kept."""
+    done = entry.get("rewritten_for") or []
+    return bool(done) and all(c in corrections and corrections[c].get("superseded_path") for c in done)
 
 
 def batch_days(path: Path, table: str, tz: str) -> set[date]:
@@ -293,6 +311,8 @@ def _refresh_locked(store: Store, root: Path, tz: str | None, specs: Iterable[An
     spec_rows = [{"id": s.id, "params": s.params, "key": spec_key(s)} for s in spec_list]
     report = RefreshReport()
     if old is None or old.get("tz") != tz or old.get("specs") != spec_rows:
+        # no reader may trust the old manifest while the tables are rebuilt (or if the build fails)
+        (root / MANIFEST).unlink(missing_ok=True)
         for f in root.glob("*=*/*.parquet"):
             f.unlink()
         old = {"format": FORMAT, "tz": tz, "specs": spec_rows, "batches": {}, "groups": {}, "generation": 0}
@@ -324,6 +344,7 @@ def _refresh_locked(store: Store, root: Path, tz: str | None, specs: Iterable[An
         m["groups"] = ginfo
     m["batches"] = batches
     m["generation"] = gen
+    m["last_refresh"] = {k: [d.isoformat() for d in v] for k, v in report.rebuilt.items()}
     _write_manifest(root, m)
     return report
 

@@ -36,6 +36,7 @@ from kaohe.metrics.events import BATCH_COLUMN, ROW_COLUMN, get_table
 
 MANIFEST = "_batches.json"
 STAGING = ".staging"
+SUPERSEDED = "_superseded"  # rows replaced by corrected records, one file per correction
 
 
 def new_batch_id() -> str:
@@ -150,38 +151,48 @@ class Store:
     def supersede(self, table: str, data: pa.Table, source: str = "correction", **meta: Any) -> str:
         """Store corrected records: rows of ``data`` replace the stored rows with the same key.
 
-        The older batch files lose the replaced rows (each rewritten atomically) and ``data``
-        becomes a new batch that names the batches it superseded. Returns the new batch id.
-        Rollups see both the rewritten files and the new batch and rebuild the days concerned."""
+        The older batch files lose the replaced rows (each rewritten atomically); the replaced
+        rows are kept in ``DATA/_superseded/<table>/<correction>.parquet`` (the history, and what
+        rollups subtract); ``data`` becomes a new batch naming the batches it superseded.
+        Returns the new batch id."""
         import duckdb
 
         schema = get_table(table)
         keys = list(schema.key)
-        staged_rewrites: list[tuple[Path, Path | None, str]] = []
+        correction = new_batch_id()
+        old_dir = self.root / SUPERSEDED / table
+        old_dir.mkdir(parents=True, exist_ok=True)
+        replaced = old_dir / f"{correction}.parquet"
         con = duckdb.connect()
         con.register("incoming", data.select(keys))
         on = " AND ".join(f'o."{k}" IS NOT DISTINCT FROM n."{k}"' for k in keys)
         superseded: dict[str, int] = {}
+        rewrites: list[tuple[Path, Path | None, str]] = []
         with open(self.root / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            for entry in self.batches(table):
-                if not entry.get("path"):
-                    continue
+            hits = [e for e in self.batches(table) if e.get("path")]
+            hit_files = []
+            for entry in hits:
                 path = self.root / entry["path"]
-                hit = con.execute(f"SELECT count(*) FROM read_parquet('{path}') o SEMI JOIN incoming n ON {on}").fetchone()
-                if not hit or not hit[0]:
+                n = con.execute(f"SELECT count(*) FROM read_parquet('{path}') o SEMI JOIN incoming n ON {on}").fetchone()
+                if not n or not n[0]:
                     continue
-                superseded[entry["batch_id"]] = int(hit[0])
+                superseded[entry["batch_id"]] = int(n[0])
+                hit_files.append(path)
                 tmp = self.staging_dir() / f"rewrite-{secrets.token_hex(4)}.parquet"
                 con.execute(f"COPY (SELECT o.* FROM read_parquet('{path}') o ANTI JOIN incoming n ON {on}) "
                             f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)")
                 left = pq.ParquetFile(tmp).metadata.num_rows
-                staged_rewrites.append((path, tmp if left else None, entry["batch_id"]))
+                rewrites.append((path, tmp if left else None, entry["batch_id"]))
                 if not left:
                     tmp.unlink()
+            if hit_files:
+                files = ", ".join(f"'{f}'" for f in hit_files)
+                con.execute(f"COPY (SELECT o.* FROM read_parquet([{files}], union_by_name=true) o "
+                            f"SEMI JOIN incoming n ON {on}) TO '{replaced}' (FORMAT parquet, COMPRESSION zstd)")
             con.close()
             entries = self.batches()
-            for path, new, bid in staged_rewrites:
+            for path, new, bid in rewrites:
                 if new is None:
                     path.unlink()
                 else:
@@ -189,10 +200,12 @@ class Store:
                 for e in entries:
                     if e["batch_id"] == bid:
                         e["rows_superseded"] = e.get("rows_superseded", 0) + superseded[bid]
+                        e.setdefault("rewritten_for", []).append(correction)
                         if new is None:
                             e["path"] = None
             self._write_manifest(entries)
-        return self.write_table(table, data, source=source, supersedes=superseded, **meta)
+        return self.write_table(table, data, source=source, supersedes=superseded, correction=correction,
+                                superseded_path=str(replaced.relative_to(self.root)) if hit_files else None, **meta)
 
     # --- reading ---------------------------------------------------------------------------
     def read_table(self, table: str, columns: list[str] | None = None) -> pa.Table:
