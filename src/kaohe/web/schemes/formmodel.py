@@ -69,10 +69,16 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
                                 ("problem_handling", "问题处理与反馈", "problem handling")),
     "bool": _choices(("false", "否", "no"), ("true", "是", "yes")),
 }
+SHOWN = {  # how a read-only value reads
+    "level": {"director": ("总监", "director"), "manager": ("经理", "manager"), "supervisor": ("主管", "supervisor"),
+              "specialist": ("专员", "specialist")},
+    "period": {"monthly": ("月度", "monthly"), "quarterly": ("季度", "quarterly"), "annual": ("年度", "annual")},
+}
 OPTIONAL_CHOICE = {"scale", "missing", "action"}  # "" means the scheme's default / none
 
 # field key → (zh, en, input kind); the key is the last part of a path
 LABELS: dict[str, tuple[str, str, str]] = {
+    "position": ("岗位", "position", "text"), "level": ("层级", "level", "text"), "period": ("周期", "period", "text"),
     "name.zh": ("名称", "name (Chinese)", "text"), "name.en": ("英文名称", "name (English)", "text"),
     "scale": ("计分方式", "scale", "choice"), "step_policy": ("步长计法", "step counting", "choice"),
     "rounding.places": ("保留小数位", "decimal places", "integer"), "rounding.mode": ("舍入方式", "rounding", "choice"),
@@ -238,6 +244,11 @@ class Field:
     required: bool = False
     readonly: bool = False
     problems: list[Problem] = field(default_factory=list)
+    shown_zh: str = ""  # a read-only value as it reads (a position's name, a level's word)
+    shown_en: str = ""
+
+    def shown(self, lang: str) -> str:
+        return (self.shown_en if lang.startswith("en") else self.shown_zh) or self.value
 
     @property
     def parent(self) -> str:
@@ -464,10 +475,16 @@ class SchemeForm:
             choices = CHOICES["bool"]
         if kind == "choice" and last in OPTIONAL_CHOICE and name != "scale":
             choices = (("", "（沿用默认）", "(default)"), *choices)
+        value = self.data.get(name, "")
+        shown_zh = shown_en = ""
         if readonly:
             kind = "readonly"
+            shown_zh, shown_en = SHOWN.get(key, {}).get(value, ("", ""))
+            if key == "position":
+                shown_zh, shown_en = _position_name(value)
         shown.add(name)
-        return Field(name, zh, en, kind, self.data.get(name, ""), choices=choices, readonly=readonly)
+        return Field(name, zh, en, kind, value, choices=choices, readonly=readonly, shown_zh=shown_zh,
+                     shown_en=shown_en)
 
     def _raters_block(self, path: str, zh: str, en: str, shown: set[str]) -> Block:
         block = Block(path, zh, en, "list", add_path=path)
@@ -631,6 +648,16 @@ class SchemeForm:
             effects.blocks.append(row)
         grading.blocks.append(effects)
         return grading
+
+
+def _position_name(code: str) -> tuple[str, str]:
+    from kaohe.web.appraisal import library_bridge
+
+    position = library_bridge.position(code)
+    name = getattr(position, "name", None)
+    if name is None:
+        return "", ""
+    return str(name.zh), str(getattr(name, "en", "") or name.zh)
 
 
 def _as_list(value: Any) -> list[Any]:
