@@ -257,3 +257,13 @@ def test_a_bonus_lifts_the_total_and_a_deduction_lowers_it(library: Library) -> 
     assert total("96", "3") == D(104)
     # churn 2 points over 3 % → 80 × 25 % weight = −5 on the category → −3.75 on the sheet; no bonus when over budget
     assert total("101", "5") == D("96.25")
+
+
+@pytest.mark.parametrize("scheme_id", sorted(FORMS))
+def test_every_kpi_the_scheme_reads_takes_its_parameters(library: Library, scheme_id: str) -> None:
+    """Counts and conditions too, not only KPI sources: the web app computes each of them for a cycle."""
+    from kaohe.metrics.catalog.registry import get_kpi
+    from kaohe.scoring.inputs import kpi_needs
+
+    for need in kpi_needs(library.scheme(scheme_id)):
+        get_kpi(need.kpi).resolve_params(dict(need.params))  # raises on an unknown value
