@@ -198,7 +198,7 @@ def prepare_new_day(info: dict[str, Any], work: Path) -> tuple[Path, Path, Path,
         where = f"WHERE {time_col[table]} < {cut}" if table in time_col else ""
         cur = con.execute(f"SELECT * EXCLUDE (_batch_id, _source_row) FROM {src} {where}")
         with store.writer(table, f"bench:{table}") as w:
-            for rb in cur.fetch_record_batch(500_000):
+            for rb in cur.to_arrow_reader(500_000):
                 w.write(rb)
         if table in time_col:
             out = work / f"day-{table}.parquet"
