@@ -77,3 +77,9 @@ def test_params_lines_keep_their_types():
         {"threshold_s": 20, "name": "30", "flag": True, "label": "话务"}, [])
     assert parse_params("no equals sign")[1] == ["no equals sign"]
     assert field_name("categories[0].indicators[2].rule") == "categories.0.indicators.2.rule"
+
+
+def test_every_rule_kind_describes_each_of_its_fields_for_the_editor():
+    for kind in all_kinds():
+        fields = set(kind.model.model_fields) - {"type"}
+        assert {p.name for p in kind.params} == fields, kind.type
