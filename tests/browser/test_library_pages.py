@@ -90,9 +90,6 @@ def test_hr_reads_a_position_uses_it_in_the_company_and_edits_a_descriptor(page,
         page.get_by_test_id(f"module-{module}").click()
         expect(page.get_by_test_id(f"module-page-{module}")).to_be_visible()
         shot(module)
-    if language == "en":  # the book's Chinese-only texts are shown and marked, not left out
-        page.get_by_test_id("module-kpis").click()
-        expect(page.get_by_test_id("zh-only").first).to_have_text("Chinese only")
     page.get_by_test_id("company-copy").click()
     shot("company-before")
     page.get_by_test_id("use-in-company").click()
@@ -116,3 +113,46 @@ def test_hr_reads_a_position_uses_it_in_the_company_and_edits_a_descriptor(page,
     assert row.version == 2
     assert row.competency_model["competencies"][0]["levels"][1]["descriptor_en" if en else "descriptor"] == \
         NEW_DESCRIPTOR[language]
+
+
+@pytest.mark.parametrize(("language", "viewport"), [("zh-hans", LAPTOP), ("en", PHONE)], ids=["zh-1366", "en-390"])
+def test_hr_writes_letter_fields_sees_a_misspelt_one_refused_and_the_difference_from_the_book(
+        page, live_server, org, book, language, viewport):
+    from kaohe.library import default_library
+
+    en = language == "en"
+    folder = REPO / "test-artifacts" / "library" / f"letter-{'en' if en else 'zh'}-{viewport['width']}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    shots = iter(range(1, 100))
+
+    def shot(label: str) -> None:
+        width, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= inner, (label, width, inner)
+        page.screenshot(path=str(folder / f"{next(shots):02d}-{label}.png"), full_page=True)
+
+    first = default_library().position("call_center_agent").scheme().categories[0].indicators[0]
+    page.set_viewport_size(viewport)
+    _login(page, live_server.url, "hr", language)
+    _menu(page, "setup", "nav-library-index")
+    page.get_by_test_id("position-call_center_agent").click()
+    page.get_by_test_id("company-copy").click()
+    page.get_by_test_id("use-in-company").click()
+    page.get_by_test_id("edit-letter").click()
+    expect(page.get_by_test_id("letter-fields")).to_contain_text(f"{{target:{first.id}}}")
+    purpose = page.locator("#f-purpose_en" if en else "#f-purpose")
+    purpose.fill(f"{{employee_nam}} {{target:{first.id}}}")
+    page.get_by_test_id("save-letter").click()
+    expect(page.get_by_test_id("form-errors")).to_be_visible()
+    expect(page.locator(".invalid-feedback")).to_contain_text("{employee_nam}")
+    shot("misspelt-field-refused")
+    purpose = page.locator("#f-purpose_en" if en else "#f-purpose")
+    text = (f"{{employee_name}} commits to {{target:{first.id}}} this period" if en
+            else f"{{employee_name}}本期承诺：{{target:{first.id}}}")
+    purpose.fill(text)
+    page.get_by_test_id("save-letter").click()
+    diff = page.get_by_test_id("letter-diff")
+    expect(diff).to_contain_text(text)
+    expect(diff).to_contain_text("purpose (English)" if en else "目的")
+    shot("letter-difference-from-the-book")

@@ -4,7 +4,6 @@ Expectations are written out by hand from the org of tests/web/conftest.py and t
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
