@@ -49,3 +49,19 @@ def test_the_targets_letter_in_english_shows_the_english_texts_of_the_letter_as_
     assert [(t["category"], t["standard"]) for t in shown["targets"]] == [
         ("Calls and service", "At least 80"), ("岗位工作事项", "每次扣 10 分")]
     assert issued["purpose"] == "为落实目标"  # the stored letter is not changed
+
+
+def test_competency_forms_name_each_competency_and_level_in_the_page_language() -> None:
+    from kaohe.web.ui.views.competency import _dimension, _level_choices, _name
+
+    model = load_library().position("call_center_agent").position.competency_model
+    skill = next(c for c in model.competencies if c.id == "call_handling_skill")
+    assert _name(skill, skill.name.zh, en=True) == "Call handling skills"
+    assert _name(skill, skill.name.zh, en=False) == "呼叫电话处理能力"
+    assert _name(None, "旧素质", en=True) == "旧素质"  # a competency no longer in the model keeps its stored name
+    english = _level_choices(skill, en=True)
+    assert english is not None and english[0] == (1, f"1 · {skill.levels[0].descriptor_en}")
+    assert [n for n, _ in english] == [1, 2, 3, 4, 5] and english[4] == (5, "5")  # the model describes 4 levels
+    chinese = _level_choices(skill, en=False)
+    assert chinese is not None and chinese[1] == (2, f"2 · {skill.levels[1].descriptor}")
+    assert _dimension("skill", en=True) == "Skills and abilities" and _dimension("knowledge", en=False) == "知识"

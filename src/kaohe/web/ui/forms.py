@@ -240,7 +240,8 @@ class CompetencyForm(forms.Form):
         self.competencies = competencies
         for comp in competencies:
             self.fields[f"level_{comp['id']}"] = forms.TypedChoiceField(
-                label=comp["label"], coerce=int, choices=[("", "—")] + [(n, str(n)) for n in comp["levels"]],
+                label=comp["label"], coerce=int,
+                choices=[("", "—")] + (comp.get("choices") or [(n, str(n)) for n in comp["levels"]]),
                 help_text=comp.get("help", ""))
 
     def levels(self) -> dict[str, int]:

@@ -3,11 +3,14 @@ and both see the gap to the level the position requires."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kaohe.scheme.position import DIMENSION_NAMES, CompetencyDimension
 from kaohe.web.appraisal import services as svc
 from kaohe.web.errors import Forbidden, InvalidInput, StaleObject
 from kaohe.web.permissions import can, prefetch_relations, visible_sheets
@@ -43,7 +46,10 @@ def competency(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = load_sheet(request, pk)
     side = _side(request, sheet)
     ratings = svc.competency_ratings(sheet)
-    comps = [{"id": r.competency, "label": r.name_zh, "levels": LEVELS,
+    en = request.LANGUAGE_CODE.startswith("en")
+    model = _model_of(sheet)
+    comps = [{"id": r.competency, "label": _name(model.get(r.competency), r.name_zh, en), "levels": LEVELS,
+              "choices": _level_choices(model.get(r.competency), en),
               "help": _("Required level: %(n)d") % {"n": r.required_level}}
              for r in ratings]
     field = "self_level" if side == "self" else "supervisor_level"
@@ -62,8 +68,42 @@ def competency(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Competency assessment saved."))
                 return redirect("ui:competency", pk=sheet.pk)
-    return render(request, "ui/competency/form.html", {
-        "sheet": sheet, "side": side, "form": form, "gaps": svc.competency_gaps(sheet)})
+    gaps = [g | {"name": _name(model.get(g["competency"]), g["name_zh"], en),
+                 "dimension_name": _dimension(g["dimension"], en)} for g in svc.competency_gaps(sheet)]
+    return render(request, "ui/competency/form.html", {"sheet": sheet, "side": side, "form": form, "gaps": gaps})
+
+
+def _model_of(sheet) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The competencies the sheet is assessed on, by id: the company's copy of the model, else the book's."""
+    from kaohe.web.appraisal import library_bridge
+    from kaohe.web.library.copies import competency_model_for
+
+    code = sheet.employee.position.code
+    model = competency_model_for(sheet.cycle.company_id, code) or getattr(
+        library_bridge.position(code), "competency_model", None)
+    return {c.id: c for c in model.competencies} if model is not None else {}
+
+
+def _name(competency: Any, name_zh: str, en: bool) -> str:
+    return (competency.name.en or name_zh) if en and competency is not None else name_zh
+
+
+def _dimension(dimension: str, en: bool) -> str:
+    try:
+        names = DIMENSION_NAMES[CompetencyDimension(dimension)]
+    except ValueError:
+        return dimension
+    return names.en if en else names.zh
+
+
+def _level_choices(competency: Any, en: bool) -> list[tuple[int, str]] | None:
+    """Each level with the behaviour that shows it (the model's level descriptors), in the page's language."""
+    if competency is None:
+        return None
+    from kaohe.library.i18n import localized
+
+    described = {lv.level: localized(lv, "descriptor", "en" if en else "zh") for lv in competency.levels}
+    return [(n, f"{n} · {described[n]}" if n in described else str(n)) for n in LEVELS]
 
 
 def _save(request: HttpRequest, sheet, form: CompetencyForm) -> None:  # type: ignore[no-untyped-def]
