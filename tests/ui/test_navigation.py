@@ -103,10 +103,21 @@ def _internal(href: str) -> str | None:
 
 @pytest.fixture
 def busy(org, sheet):  # type: ignore[no-untyped-def]
-    """Work for every role: the agent's sheet waits for the reviewer; team B's sheet is published."""
+    """Work for every role: the agent's sheet waits for the reviewer; team B's sheet is published;
+    A002's was calibrated (a second score version), published and appealed with a KPI record as
+    evidence; A003 has had the interview. The detail pages behind the lists then have content."""
+    from decimal import Decimal
+
+    from kaohe.web.appraisal import services as svc
+
     sheet = walk_to(org, sheet, "reviewer_approval")
     other = sheet.cycle.sheets.get(employee=org.other_agent_emp)
     walk_to(org, other, "published")
+    appealed = walk_to(org, sheet.cycle.sheets.get(employee=org.peer1_emp), "calibration")
+    svc.calibrate(appealed, org.hr, reason="与同组横向比较后下调", total=Decimal("70"), grade="C")
+    appealed = walk_to(org, appealed, "published")
+    svc.file_appeal(appealed, org.peer1, "质检抽检的录音不是本人接听", [{"kind": "text", "note": "排班表显示当天休息"}])
+    walk_to(org, sheet.cycle.sheets.get(employee=org.peer2_emp), "interviewed")
     return sheet
 
 
@@ -195,17 +206,20 @@ def _data_strings() -> set[str]:
     """Names and data people typed or imported (they stay as written in every language)."""
     from django.contrib.auth import get_user_model
 
-    from kaohe.web.appraisal.models import Appeal, Cycle, Interview, Rating, Sheet
+    from kaohe.web.appraisal.models import Appeal, Cycle, Interview, Rating, ScoreVersion, Sheet
     from kaohe.web.org.models import Company, Department, Employee, Team
 
     found: set[str] = set()
     for model, fields in ((Employee, ["name"]), (Department, ["name"]), (Team, ["name"]), (Company, ["name"]),
                           (Cycle, ["name"]), (Appeal, ["reason", "decision"]),
                           (Interview, ["strengths", "gaps", "improvement_plan"]), (Rating, ["comment"]),
+                          (ScoreVersion, ["reason"]),
                           (Sheet, ["returned_reason", "excluded_reason"]),
                           (get_user_model(), ["first_name", "last_name"])):
         for row in model.objects.values_list(*fields):
             found.update(v for v in row if v)
+    for evidence in Appeal.objects.values_list("evidence", flat=True):  # the employee's own notes
+        found.update(item.get("note") for item in evidence or [] if item.get("note"))
     return found
 
 
@@ -259,9 +273,10 @@ def _export_text(content_type: str, content: bytes) -> str | None:
     return None
 
 
-def _crawl(client: Client, limit: int = 160, downloads: dict[str, str] | None = None) -> dict[str, str]:
+def _crawl(client: Client, limit: int = 160, downloads: dict[str, str] | None = None,
+           broken: dict[str, int] | None = None) -> dict[str, str]:
     """The HTML pages reachable from the home page by links (breadth first); exports found on the
-    way go into `downloads` (url → the text a reader sees first)."""
+    way go into `downloads` (url → the text a reader sees first), links that answer 4xx/5xx into `broken`."""
     pages: dict[str, str] = {}
     queue = deque([reverse("ui:home")])
     seen = set(queue)
@@ -269,6 +284,8 @@ def _crawl(client: Client, limit: int = 160, downloads: dict[str, str] | None = 
         url = queue.popleft()
         response = client.get(url)
         content_type = response.get("Content-Type", "")
+        if response.status_code >= 400 and broken is not None:
+            broken[url] = response.status_code
         if response.status_code != 200:
             continue
         if "text/html" not in content_type:
@@ -296,8 +313,10 @@ def test_in_english_no_page_a_role_reaches_shows_chinese_outside_names_and_data(
     exempt = sorted(exempt, key=len, reverse=True)  # the longest first: a name may hold a shorter one
     client = _client(getattr(org, who), "en")
     downloads: dict[str, str] = {}
-    pages = _crawl(client, downloads=downloads)
+    broken: dict[str, int] = {}
+    pages = _crawl(client, downloads=downloads, broken=broken)
     assert len(pages) >= 2
+    assert broken == {}  # every link a page offers the role opens, however deep
     assert len(pages) < 160, "the crawl stopped at its limit: raise it so every page is scanned"
     if who in ("hr", "director"):  # the report tables, the sheet's xlsx and PDF are among the exports
         assert any(".xlsx" in u for u in downloads) and any(".pdf" in u for u in downloads), sorted(downloads)
