@@ -133,3 +133,23 @@ def test_pages_in_english(hr, org):
         page = hr.get(url).content.decode()
         assert "Use in our company" in page or "Edit draft" in page or "Schemes in use" in page, url
         assert "编辑草稿" not in page, url
+
+
+def test_a_director_approves_from_the_home_page_to_do(client, org):
+    services.set_require_approval(org.company, org.hr, True)
+    cs = services.adopt(org.company, org.hr, "test_agent_monthly")
+    data = SchemeForm.from_scheme(services.draft_scheme(cs)).post_data()
+    data["categories.0.weight"], data["categories.2.weight"] = "55", "25"
+    services.save_draft(cs, org.hr, SchemeForm(data).parse())
+    v2 = services.publish(cs, org.hr, "业绩 55%")
+    client.force_login(org.hr)
+    assert 'data-testid="todo-scheme-waiting"' in client.get(reverse("ui:home")).content.decode()
+    client.force_login(org.director)
+    home = client.get(reverse("ui:home")).content.decode()
+    assert 'data-testid="todo-scheme-approvals"' in home and reverse("schemes:approvals") in home
+    page = client.get(reverse("schemes:approvals")).content.decode()
+    assert "业绩 55%" in page
+    client.post(reverse("schemes:approvals"), {"version": v2.pk})
+    v2.refresh_from_db()
+    assert v2.approved_by == org.director
+    assert 'todo-scheme-approvals' not in client.get(reverse("ui:home")).content.decode()

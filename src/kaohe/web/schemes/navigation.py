@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.web.ui.home import Todo, register_todo
 from kaohe.web.ui.nav import NavEntry, may_on_some_company, register
 
 
@@ -24,3 +26,39 @@ register(
     NavEntry("schemes:approvals", _("Scheme approvals"), frozenset({"director"}), "team", 30, "patch-check",
              allowed=_director_with_approvals),
 )
+
+
+def _awaiting(companies: list[Any]) -> list[Any]:
+    from kaohe.web.schemes.services import awaiting_approval
+
+    return [v for c in companies for v in awaiting_approval(c)]
+
+
+def _words(zh: str, en: str) -> str:
+    from django.utils.translation import get_language
+
+    return en if (get_language() or "zh-hans").startswith("en") else zh
+
+
+def _director_todos(user: Any) -> list[Todo]:
+    from kaohe.web.schemes.services import director_companies
+
+    waiting = _awaiting(director_companies(user))
+    if not waiting:
+        return []
+    return [Todo(_words("待批准的方案版本", "Scheme versions to approve"), reverse("schemes:approvals"), len(waiting),
+                 "", "warning", "todo-scheme-approvals")]
+
+
+def _hr_todos(user: Any) -> list[Todo]:
+    from kaohe.web.schemes.services import hr_companies
+
+    waiting = _awaiting(hr_companies(user))
+    if not waiting:
+        return []
+    return [Todo(_words("等待总监批准的方案版本", "Scheme versions waiting for a director"), reverse("schemes:index"),
+                 len(waiting), "", "secondary", "todo-scheme-waiting")]
+
+
+register_todo("director", _director_todos)
+register_todo("hr", _hr_todos)

@@ -133,8 +133,10 @@ def adopt(company: Company, actor: Any, scheme_id: str) -> CompanyScheme:
         SchemeDraft.objects.create(company_scheme=cs, content=content, updated_by=actor,
                                    error_count=len(errors_of(problems)),
                                    warning_count=len(problems) - len(errors_of(problems)))
+        # version 1 is the book's scheme as it is: it needs no approval of its own
         version = SchemeVersion.objects.create(company_scheme=cs, number=1, content=content,
-                                               note="从书中方案复制 · Copied from the book", author=actor)
+                                               note="从书中方案复制 · Copied from the book", author=actor,
+                                               approved_at=timezone.now())
         record(actor, "scheme.adopt", cs, after={"scheme_id": book.id, "version": 1, "sha256": version.sha256},
                company_id=company.pk)
     return cs
