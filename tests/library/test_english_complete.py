@@ -144,17 +144,21 @@ def guidance_problems() -> list[str]:
 
 
 def catalog_problems() -> list[str]:
+    """KPI definitions, samples, notes and parameter docs of the catalog: each *_zh has its *_en."""
     problems = []
     for kpi in list_kpis():
-        for field in dataclasses.fields(kpi):
-            if not field.name.endswith("_zh"):
-                continue
-            zh = getattr(kpi, field.name)
-            en = getattr(kpi, field.name[:-3] + "_en", None)
-            if _has_han(zh) and not en:
-                problems.append(f"KPI {kpi.id}: no {field.name[:-3]}_en")
-            if isinstance(en, str) and _han_outside_names(en):
-                problems.append(f"KPI {kpi.id}: Chinese in {field.name[:-3]}_en")
+        for where, obj in [(f"KPI {kpi.id}", kpi)] + [(f"KPI {kpi.id} param {p.name}", p) for p in kpi.params]:
+            for field in dataclasses.fields(obj):
+                if not field.name.endswith("_zh"):
+                    continue
+                zh = getattr(obj, field.name)
+                en = getattr(obj, field.name[:-3] + "_en", None)
+                if _has_han(zh) and not en:
+                    problems.append(f"{where}: no {field.name[:-3]}_en")
+                if isinstance(en, str) and _han_outside_names(en):
+                    problems.append(f"{where}: Chinese in {field.name[:-3]}_en")
+        if _has_han(kpi.formula):
+            problems.append(f"KPI {kpi.id}: Chinese in its formula")
     return problems
 
 
