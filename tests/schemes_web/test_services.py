@@ -158,7 +158,9 @@ def test_field_level_differences_between_versions(org):
     changes = services.diff_contents(cs.versions.get(number=1).content, v2.content)
     assert [(c.path, c.before, c.after) for c in changes] == [
         ("categories.0.weight", "60", "55"), ("categories.2.weight", "20", "25")]
-    assert services.readable_path("categories.0.weight", v2.content, "zh") == "业绩 › weight"
+    assert services.readable_path("categories.0.weight", v2.content, "zh") == "业绩 › 权重 %"
+    assert services.readable_path("categories.0.indicators.0.rule.tiers.0.score", v2.content, "en") == (
+        "业绩 › CSAT › rule › tier 1 › score")
 
 
 def test_preview_shows_who_changes_grade_on_the_last_closed_cycle(org, sheet):

@@ -320,7 +320,7 @@ def readable_path(path: str, content: Any, lang: str = "zh") -> str:
     while i < len(parts):
         part = parts[i]
         nxt = parts[i + 1] if i + 1 < len(parts) else None
-        if part in ("categories", "indicators", "bands", "raters", "effects") and nxt is not None and nxt.isdigit():
+        if nxt is not None and nxt.isdigit():
             items = node.get(part) if isinstance(node, dict) else None
             item = items[int(nxt)] if isinstance(items, list) and int(nxt) < len(items) else None
             name = item.get("name") if isinstance(item, dict) else None
@@ -329,14 +329,35 @@ def readable_path(path: str, content: Any, lang: str = "zh") -> str:
             elif isinstance(item, dict) and ("grade" in item or "role" in item):
                 words.append(str(item.get("grade") or item.get("role")))
             else:
-                words.append(f"{part} {int(nxt) + 1}")
+                words.append(f"{_word(part, last=False, lang=lang)} {int(nxt) + 1}")
             node = item
             i += 2
             continue
-        words.append(part)
+        words.append(_word(part, last=nxt is None, lang=lang))
         node = node.get(part) if isinstance(node, dict) else None
         i += 1
     return " › ".join(w for w in words if w)
+
+
+PARTS = {"rule": ("计分规则", "rule"), "source": ("数据来源", "data source"), "explanation": ("指标说明", "explanation"),
+         "grading": ("等级", "grading"), "forced_distribution": ("强制分布", "forced distribution"),
+         "rounding": ("舍入", "rounding"), "applies_when": ("适用条件", "applies when"), "name": ("名称", "name"),
+         "min_sample": ("最小样本", "minimum sample"), "counts": ("计数", "counts"), "label": ("名称", "label"),
+         "note": ("说明", "note"), "better": ("更好一侧", "better side"), "worse": ("更差一侧", "worse side"),
+         "tiers": ("分档", "tier"), "levels": ("等级描述", "level"), "deductions": ("扣分项", "deduction"),
+         "bands": ("等级线", "band"), "raters": ("评价人", "rater"), "effects": ("等级结果", "effect"),
+         "score": ("得分", "score")}
+
+
+def _word(part: str, *, last: bool, lang: str) -> str:
+    """A path part in words: a structural part, else the field's label, else the key itself."""
+    from kaohe.web.schemes.formmodel import LABELS
+
+    en = lang.startswith("en")
+    found = (None if last else PARTS.get(part)) or (LABELS.get(part) if last else None) or PARTS.get(part)
+    if found is None:
+        return part
+    return found[1] if en else found[0]
 
 
 # --- YAML ------------------------------------------------------------------------------------------
