@@ -153,3 +153,14 @@ def test_a_director_approves_from_the_home_page_to_do(client, org):
     v2.refresh_from_db()
     assert v2.approved_by == org.director
     assert 'todo-scheme-approvals' not in client.get(reverse("ui:home")).content.decode()
+
+
+def test_the_company_version_shows_how_it_differs_from_the_book(hr, org):
+    cs = services.adopt(org.company, org.hr, "test_agent_monthly")
+    data = SchemeForm.from_scheme(services.draft_scheme(cs)).post_data()
+    data["categories.0.weight"], data["categories.2.weight"] = "55", "25"
+    services.save_draft(cs, org.hr, SchemeForm(data).parse())
+    page = hr.get(reverse("schemes:index")).content.decode()
+    assert 'data-testid="from-book-test_agent_monthly"' in page and "与书中不同：2 处" in page
+    diff = hr.get(reverse("schemes:versions", args=[cs.pk]) + "?a=book&b=draft").content.decode()
+    assert "业绩 › 权重 %" in diff and "态度 › 权重 %" in diff

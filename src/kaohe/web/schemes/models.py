@@ -72,6 +72,9 @@ class SchemeDraft(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
 
+BOOK_NOTE = "从书中方案复制 · Copied from the book"  # the note of version 1, in both languages
+
+
 class ImmutableVersion(Exception):
     pass
 
@@ -109,6 +112,12 @@ class SchemeVersion(models.Model):
         from kaohe.scheme.models import Scheme
 
         return Scheme.model_validate(self.content)
+
+    def note_in(self, lang: str) -> str:
+        if self.note == BOOK_NOTE:
+            zh, en = BOOK_NOTE.split(" · ")
+            return en if lang.startswith("en") else zh
+        return self.note
 
 
 class SchemeAssignment(models.Model):

@@ -29,6 +29,7 @@ from kaohe.web.org.models import Company, RoleAssignment
 from kaohe.web.permissions import can, require
 from kaohe.web.schemes.formmodel import field_name, flatten
 from kaohe.web.schemes.models import (
+    BOOK_NOTE,
     CompanyScheme,
     CompanySchemeSettings,
     SchemeAssignment,
@@ -135,7 +136,7 @@ def adopt(company: Company, actor: Any, scheme_id: str) -> CompanyScheme:
                                    warning_count=len(problems) - len(errors_of(problems)))
         # version 1 is the book's scheme as it is: it needs no approval of its own
         version = SchemeVersion.objects.create(company_scheme=cs, number=1, content=content,
-                                               note="从书中方案复制 · Copied from the book", author=actor,
+                                               note=BOOK_NOTE, author=actor,
                                                approved_at=timezone.now())
         record(actor, "scheme.adopt", cs, after={"scheme_id": book.id, "version": 1, "sha256": version.sha256},
                company_id=company.pk)

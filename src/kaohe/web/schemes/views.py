@@ -81,7 +81,8 @@ def index(request: HttpRequest) -> HttpResponse:
         latest = cs.latest_version() if cs else None
         rows.append({"book": scheme, "name": scheme.name.en if _lang() == "en" and scheme.name.en else scheme.name.zh,
                      "cs": cs, "latest": latest,
-                     "draft_differs": bool(cs and latest and latest.sha256 != _digest(cs.draft.content))})
+                     "draft_differs": bool(cs and latest and latest.sha256 != _digest(cs.draft.content)),
+                     "from_book": len(services.diff_contents(cs.book_content, cs.draft.content)) if cs else 0})
     return render(request, "schemes/index.html", {
         "company": company, "companies": companies, "rows": rows, "lang": _lang(),
         "settings": services.settings_of(company), "awaiting": services.awaiting_approval(company)})
