@@ -46,7 +46,7 @@ COLUMN_VALUES: dict[str, tuple[list[str], list[str]]] = {  # clean values, odd v
     "acw_s": (["5"], ["", "2.5e1"]),
     "outcome": (["answered", "abandoned", "other"], ["", "ANSWERED", "lost"]),
     "transferred": (["true", "false"], ["", "TRUE", "yes", "是", "否", "1", "0", "maybe", " no "]),
-    "disposition": (["", "sale"], ["  ", "a\tb"]),
+    "disposition": (["", "sale"], ["  ", "a\tb", "a\x00b", "长" * 1500, "x" * 2001]),
 }
 
 
@@ -137,6 +137,16 @@ def test_typed_parquet_same_report_and_rows(tmp_path: Path, monkeypatch: pytest.
     source = tmp_path / "calls.parquet"
     pq.write_table(_typed_calls(talk, offered, unit), source)
     fast, slow = _import_both(tmp_path, source, monkeypatch, timezone=tz)
+    assert fast == slow
+
+
+@pytest.mark.parametrize("offered", [dt.datetime(1969, 12, 31, 23, 59), dt.datetime(2201, 1, 1),
+                                     dt.datetime(2200, 12, 31, 23, 59), dt.datetime(1970, 1, 1)])
+def test_years_at_the_edges_same_report_and_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 offered: dt.datetime) -> None:
+    source = tmp_path / "calls.parquet"
+    pq.write_table(_typed_calls([1.0, 2.0], [dt.datetime(2026, 3, 2, 9), offered]), source)
+    fast, slow = _import_both(tmp_path, source, monkeypatch)
     assert fast == slow
 
 

@@ -72,6 +72,8 @@ class CleanConverter:
             return self._convert(chunk)
         except (_NotClean, pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
             return None
+        except (ValueError, OverflowError):  # a date-time beyond Python's years (10000 and later)
+            return None
 
     def _convert(self, chunk: pa.Table | pa.RecordBatch) -> pa.Table:
         n = chunk.num_rows
@@ -107,19 +109,21 @@ class CleanConverter:
             raise _NotClean
         if col.enum is not None:
             _refuse(pc.invert(pc.is_in(out, value_set=pa.array(col.enum, pa.string()))))
+        # range checks hold for every cell when they hold for the smallest and the largest one
+        low, high = _min_max(out) if col.type in ("float", "int", "ts", "date") else (None, None)
         if col.type in ("float", "int"):
             _refuse(pc.invert(pc.is_finite(out)))
-            _refuse(pc.greater(pc.abs(out), MAX_ABS_NUMBER))
-        if col.type in ("ts", "date"):
-            years = pc.year(out)
-            _refuse(pc.or_(pc.less(years, MIN_YEAR), pc.greater(years, MAX_YEAR)))
+            if low is not None and high is not None and max(-low, high) > MAX_ABS_NUMBER:
+                raise _NotClean
+        if col.type in ("ts", "date") and low is not None and high is not None and \
+                (low.year < MIN_YEAR or high.year > MAX_YEAR):
+            raise _NotClean
         if col.type == "str":
-            _refuse(pc.greater(pc.utf8_length(out), MAX_TEXT_LENGTH))
-            _refuse(pc.match_substring(out, "\x00"))
-        if col.min is not None:
-            _refuse(pc.less(out, col.min))
-        if col.max is not None:
-            _refuse(pc.greater(out, col.max))
+            _refuse_long_or_nul(out)
+        if col.min is not None and low is not None and low < col.min:
+            raise _NotClean
+        if col.max is not None and high is not None and high > col.max:
+            raise _NotClean
         if col.employee_ref and self.org is not None:
             _refuse(pc.invert(pc.is_in(out, value_set=self.org)))
         return out
@@ -166,6 +170,24 @@ class CleanConverter:
             return local
         zoned = pc.assume_timezone(local, timezone=self.tz, ambiguous="raise", nonexistent="raise")
         return zoned.cast(pa.timestamp("us"))  # the instant in UTC, without the zone
+
+
+def _min_max(arr: pa.Array) -> tuple[Any, Any]:
+    mm = pc.min_max(arr)
+    return mm["min"].as_py(), mm["max"].as_py()
+
+
+def _refuse_long_or_nul(text: pa.Array) -> None:
+    """Text over MAX_TEXT_LENGTH characters or with a NUL. A value of at most MAX_TEXT_LENGTH bytes has
+    at most as many characters, and a NUL byte is a NUL character in UTF-8: so the characters are
+    counted, and the values searched, only when the byte lengths or the bytes themselves say so."""
+    if not len(text) or text.null_count == len(text):
+        return
+    if pc.max(pc.binary_length(text)).as_py() > MAX_TEXT_LENGTH:
+        _refuse(pc.greater(pc.utf8_length(text), MAX_TEXT_LENGTH))
+    data = text.buffers()[2]
+    if data is not None and data.size and data.to_pybytes().find(b"\x00") >= 0:
+        _refuse(pc.match_substring(text, "\x00"))
 
 
 def _refuse(mask: pa.Array) -> None:

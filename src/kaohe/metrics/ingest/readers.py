@@ -235,7 +235,8 @@ def _open_parquet(path: Path) -> pq.ParquetFile:
 def _iter_parquet(path: Path, opts: SourceOptions) -> Iterator[tuple[pa.RecordBatch, int]]:
     row = 1
     try:
-        for batch in _open_parquet(path).iter_batches(batch_size=opts.chunk_rows):
+        # batches of at most 128 k rows: larger ones cost Arrow more to assemble than they save
+        for batch in _open_parquet(path).iter_batches(batch_size=min(opts.chunk_rows, 1 << 17)):
             yield batch, row
             row += batch.num_rows
     except (pa.ArrowException, OSError) as exc:
