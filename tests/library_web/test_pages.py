@@ -135,3 +135,15 @@ def test_the_kpi_page_shows_how_the_company_counts_a_kpi_it_has_defined(org, boo
     assert "threshold_s = 15" in shown[:shown.index("</dd>")]
     agent_html = _client(org.hr).get(reverse("library:module", args=[AGENT, "kpis"])).content.decode()
     assert 'data-testid="company-definition"' not in agent_html  # the agent's KPIs have no company definition
+
+
+def test_hr_finds_the_scheme_editor_from_the_scheme_module_and_a_director_does_not(org, book):
+    from django.urls import NoReverseMatch
+
+    try:
+        editor = reverse("schemes:index")
+    except NoReverseMatch:  # the scheme editor is not installed: no link
+        pytest.skip("the scheme editor is not installed")
+    url = reverse("library:module", args=[AGENT, "schemes"])
+    assert f'href="{editor}" data-testid="scheme-editor-link"' in _client(org.hr).get(url).content.decode()
+    assert 'data-testid="scheme-editor-link"' not in _client(org.director).get(url).content.decode()

@@ -105,6 +105,7 @@ ZH = {
     "the book stays as it is.": "该岗位的胜任素质模型和目标责任书模板已复制为本公司版本，可在下方修改；书中原版保持不变。",
     "The competency model is saved.": "胜任素质模型已保存。",
     "The letter template is saved.": "目标责任书模板已保存。",
+    "Our company's schemes are edited in the scheme editor": "本公司的考核方案在方案编辑器中修改",
     "Library position used in the company": "岗位库岗位纳入本公司",
     "Company competency model changed": "修改本公司胜任素质模型",
     "Company letter template changed": "修改本公司目标责任书模板",
