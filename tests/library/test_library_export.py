@@ -98,3 +98,23 @@ def test_sheets_are_set_up_for_printing(workbook: openpyxl.Workbook) -> None:
 def test_the_export_can_be_limited_to_some_positions(library: Library, tmp_path: Path) -> None:
     path = export_xlsx(library, tmp_path / "two.xlsx", ["call_center_agent", "座席主管"])
     assert openpyxl.load_workbook(path).sheetnames == [CONTENTS_TITLE, "呼叫中心座席员", "座席主管"]
+
+
+def test_the_english_workbook_has_no_chinese_and_reads_the_library_english(library: Library, tmp_path: Path) -> None:
+    import re
+
+    path = export_xlsx(library, tmp_path / "en.xlsx", lang="en")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[0] == "Contents" and "Call-center agent" in book.sheetnames
+    han = re.compile(r"[\u3400-\u9fff]")
+    chinese = [(ws.title, v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+               for v in row if isinstance(v, str) and han.search(v)]
+    assert chinese == []
+    agent = library.position("call_center_agent").position
+    ws = book["Call-center agent"]
+    assert row_with(ws, 0, "Purpose")[1] == agent.purpose_en
+    kpi_row, scheme_row = [r for r in rows(ws) if len(r) > 4 and r[1] == "Average talk time"][:2]
+    assert kpi_row[3] == agent.kpi("talk_time").definition_en  # type: ignore[union-attr]
+    assert scheme_row[3].startswith("40 s ≤ average talk time ≤ 180 s")
+    assert "Formula: Average talk time =" in scheme_row[4] and "Scoring: 100 within 40–180" in scheme_row[4]
+    assert row_with(ws, 0, "Appeals")[1] == agent.procedure.appeal_en

@@ -28,6 +28,11 @@ RootOption = Annotated[
 ]
 
 
+class GuideLang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
 class Module(StrEnum):
     kpi_selection = "kpi_selection"
     competency_model = "competency_model"
@@ -136,6 +141,7 @@ def show(
 def export(
     xlsx: Annotated[Path, typer.Option("--xlsx", help="Workbook to write 输出的 Excel 文件")],
     position: Annotated[list[str] | None, typer.Option("--position", help="Only these positions (repeatable)")] = None,
+    lang: Annotated[GuideLang, typer.Option("--lang", help="Language of the workbook 语言")] = GuideLang.zh,
     root: RootOption = None,
 ) -> None:
     """Export the library as one printable workbook, a sheet per position. 导出 Excel。"""
@@ -145,13 +151,8 @@ def export(
     if position:
         for key in position:
             _find(library, key)
-    path = export_xlsx(library, xlsx, position)
+    path = export_xlsx(library, xlsx, position, lang.value)
     Console(stderr=True).print(f"{len(position) if position else len(library)} 个岗位 → {path}", markup=False)
-
-
-class GuideLang(StrEnum):
-    zh = "zh"
-    en = "en"
 
 
 def _print_entries(out: Console, entries: list[GuidanceEntry], lang: GuideLang = GuideLang.zh) -> None:
