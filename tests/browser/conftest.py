@@ -52,6 +52,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("browser-db") / "kaohe.sqlite3")
 
 
+@pytest.fixture(autouse=True)
+def background_jobs(settings, data_dirs):  # type: ignore[no-untyped-def]  # noqa: F811
+    """Uploads are checked and loaded in a background thread, as in production (the quick suites
+    run them inline: their in-memory SQLite cannot take a second writer)."""
+    settings.KAOHE_JOBS_INLINE = False
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     if not CHROMIUM.exists():

@@ -190,4 +190,4 @@ def test_the_quality_report_compares_indicators_with_customer_satisfaction(world
     rows = list(load_workbook(io.BytesIO(
         _client(client, world.hr).get(f"/reports/cycle/{cycle.pk}/quality.xlsx").content)).active.iter_rows(
         values_only=True))[2:]
-    assert ("与满意度相关", "initiative") in {(r[0], r[1]) for r in rows}  # the finding's kind in words
+    assert ("与满意度相关", "主动性") in {(r[0], r[1]) for r in rows}  # the finding's kind and indicator in words

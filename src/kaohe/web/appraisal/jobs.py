@@ -1,8 +1,10 @@
 """Long steps (checking and loading an uploaded file) run in the background: a `Job` row holds
 the progress the page polls, so the page stays usable while the file is read.
 
-The work runs in a thread of the web process; with `KAOHE_JOBS_INLINE = True` (tests, the
-command line) it runs before `start()` returns.
+The work runs in a thread of the web process; with `KAOHE_JOBS_INLINE = True` (the command line,
+and the quick test suites, whose in-memory SQLite answers a second writer thread with "table is
+locked") it runs before `start()` returns. The browser suite runs jobs in the background, as here,
+on a file-based SQLite test database (tests/browser/conftest.py).
 """
 
 from __future__ import annotations

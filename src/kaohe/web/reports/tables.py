@@ -23,7 +23,7 @@ from kaohe.results.tables import Column, Table
 from kaohe.results.training import CompetencyAssessment, training_needs
 from kaohe.web.appraisal.models import Cycle
 from kaohe.web.reports import data
-from kaohe.web.ui.formatting import is_english
+from kaohe.web.ui.formatting import is_english, text_of
 
 # a quality finding's kind in words (the page's language)
 FINDING_KINDS = {
@@ -148,10 +148,16 @@ def cycle_reports(user: Any, cycle: Cycle, only: str | None = None) -> list[Repo
         results, ratings = data.quality_inputs(sheets)
         findings = quality_report(results, ratings, load_policy(), data.csat_by_employee(cycle, sheets))
         i = 1 if lang == "en" else 0
+        names = {ind.id: text_of(ind) for s in sheets for cat in s.scheme.scheme().categories
+                 for ind in cat.indicators}
+
+        def subject(f: Any) -> str:  # an indicator, a pair "a|b" of indicators, or a rater's name
+            return " / ".join(names.get(part, part) for part in f.subject.split("|"))
+
         t = Table("指标质量分析", (
             Column("kind", "类型", "Kind"), Column("subject", "对象", "Subject"), Column("count", "样本数", "N"),
             Column("finding", "发现", "Finding"), Column("advice", "建议", "Advice"),
-        ), [[FINDING_KINDS.get(f.kind, (f.kind, f.kind))[i], f.subject, f.count,
+        ), [[FINDING_KINDS.get(f.kind, (f.kind, f.kind))[i], subject(f), f.count,
              f.message_en if i else f.message_zh, f.advice_en if i else f.advice_zh] for f in findings],
             title_en="Indicator quality")
         out.append(Report("quality", "指标质量分析 Indicator quality", t, None))
