@@ -164,3 +164,10 @@ def test_the_company_version_shows_how_it_differs_from_the_book(hr, org):
     assert 'data-testid="from-book-test_agent_monthly"' in page and "与书中不同：2 处" in page
     diff = hr.get(reverse("schemes:versions", args=[cs.pk]) + "?a=book&b=draft").content.decode()
     assert "业绩 › 权重 %" in diff and "态度 › 权重 %" in diff
+
+
+def test_the_audit_trail_names_the_scheme_steps_in_words(hr, org):
+    services.adopt(org.company, org.hr, "test_agent_monthly")
+    page = hr.get(reverse("ui:audit_trail")).content.decode()
+    assert "书中方案复制到本公司" in page
+    assert ">scheme.adopt<" not in page  # the code is only the filter's value

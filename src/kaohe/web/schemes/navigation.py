@@ -62,3 +62,24 @@ def _hr_todos(user: Any) -> list[Todo]:
 
 register_todo("director", _director_todos)
 register_todo("hr", _hr_todos)
+
+
+def _audit_words() -> None:
+    """The scheme editor's audit actions and objects as the audit trail names them."""
+    from kaohe.web.ui import audit_labels
+
+    audit_labels.ACTIONS.update({
+        "scheme.adopt": _("Book scheme taken into the company"),
+        "scheme.draft_save": _("Scheme draft saved"),
+        "scheme.publish": _("Scheme version published"),
+        "scheme.approve": _("Scheme version approved"),
+        "scheme.assign": _("Scheme version put in use"),
+        "scheme.settings": _("Scheme approval setting changed"),
+    })
+    audit_labels.OBJECTS.update({
+        "schemes.companyscheme": _("Company scheme"), "schemes.schemeversion": _("Scheme version"),
+        "schemes.schemeassignment": _("Scheme in use"), "schemes.companyschemesettings": _("Scheme settings"),
+    })
+
+
+_audit_words()
