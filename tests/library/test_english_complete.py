@@ -27,6 +27,7 @@ from kaohe.metrics.catalog.registry import list_kpis
 from kaohe.web.ui.formatting import UNITS
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+FULL_WIDTH = re.compile(r"[，；：（）。、「」【】！？]")  # Chinese punctuation has no place in English text either
 
 # Keys whose Chinese stays Chinese on purpose, with the reason.
 NOT_TRANSLATED = {
@@ -58,7 +59,7 @@ def _has_han(value: Any) -> bool:
 def _han_outside_names(text: str) -> list[str]:
     for name in PROPER_NAMES:
         text = text.replace(name, "")
-    return HAN.findall(text)
+    return HAN.findall(text) + FULL_WIDTH.findall(text)
 
 
 def missing_english(node: Any, where: str = "") -> Iterator[str]:
@@ -191,6 +192,7 @@ def test_the_walk_finds_what_it_should() -> None:
     assert sorted(missing_english(node)) == [".duties (duties_en has 1 entries for 2)", ".name (en)",
                                              ".purpose (purpose_en)"]
     assert list(chinese_in_english(node)) == [".definition_en: Definition 表"]
+    assert list(chinese_in_english({"purpose_en": "Answers calls（hotline）"})) == [".purpose_en: Answers calls（hotline）"]
 
 
 if __name__ == "__main__":  # list everything still missing
