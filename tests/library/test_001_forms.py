@@ -267,3 +267,20 @@ def test_every_kpi_the_scheme_reads_takes_its_parameters(library: Library, schem
 
     for need in kpi_needs(library.scheme(scheme_id)):
         get_kpi(need.kpi).resolve_params(dict(need.params))  # raises on an unknown value
+
+
+@pytest.mark.parametrize("scheme_id", sorted(FORMS))
+def test_the_letter_states_each_001_item_as_the_scheme_scores_it(library: Library, scheme_id: str) -> None:
+    """The targets letter shows the same standard and weight (or "加分项") as the scheme, in both languages."""
+    scheme = library.scheme(scheme_id)
+    letters = [p.position.letter for p in library.positions.values() if p.position.letter.scheme == scheme_id]
+    assert letters or scheme_id == "call_center_manager_annual"  # its letter is the quarterly scheme's
+    for letter in letters:
+        for iid in FORMS[scheme_id]:
+            ind = _indicators(scheme)[iid]
+            if ind.source.kind == "manual":
+                continue
+            weight = "加分项" if ind.rule.type == "bonus" else f"权重 {ind.weight:g}%"
+            assert any(t.startswith(ind.name.zh) and weight in t and t.endswith(ind.standard)
+                       for t in letter.targets), (scheme_id, iid)
+            assert any(t.endswith(ind.standard_en) for t in letter.targets_en), (scheme_id, iid)
