@@ -21,7 +21,7 @@ from kaohe.scheme.rules_support import plain_number
 from kaohe.web.appraisal import library_bridge
 from kaohe.web.errors import NotFound
 
-from .letters import target_text
+from .letters import target_text, unit
 
 MODULES: list[tuple[str, str, str]] = [  # slug, zh, en — the book's five modules
     ("kpis", "关键业绩指标", "Key performance indicators"),
@@ -95,17 +95,6 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 def written(value: str, lang: str) -> Shown:
     """A text written once in whatever language (a target's wording): marked when it is Chinese on an English page."""
     return Shown(value, lang == "en" and bool(_HAN.search(value)))
-
-
-def unit(value: str, lang: str) -> str:
-    """The unit as the product's pages write it (kaohe.web.ui.formatting.UNITS), in `lang`."""
-    from kaohe.web.ui.formatting import HAN, UNITS
-
-    if not value:
-        return ""
-    zh, en = UNITS.get(value.strip(), UNITS.get(value.strip().lower(), (value, "")))
-    shown = (en if not HAN.search(en) else "") if lang == "en" else zh
-    return shown.strip()
 
 
 def num(value: Decimal | int | None) -> str:

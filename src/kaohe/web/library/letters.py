@@ -77,9 +77,21 @@ def field_values(sheet: Any, scheme: Scheme, lang: str) -> dict[str, str]:
     }
     for cat in scheme.categories:
         for ind in cat.indicators:
-            values[f"target:{ind.id}"] = target_text(ind.standard, ind.target, ind.unit)
+            standard = (ind.standard_en or ind.standard) if en else ind.standard
+            values[f"target:{ind.id}"] = target_text(standard, ind.target, unit(ind.unit, lang))
             values[f"weight:{ind.id}"] = f"{plain_number(Decimal(ind.weight))}%"
     return values
+
+
+def unit(value: str, lang: str) -> str:
+    """The unit as the product's pages write it (kaohe.web.ui.formatting.UNITS), in `lang`."""
+    from kaohe.web.ui.formatting import HAN, UNITS
+
+    if not value:
+        return ""
+    zh, en = UNITS.get(value.strip(), UNITS.get(value.strip().lower(), (value, "")))
+    shown = (en if not HAN.search(en) else "") if lang == "en" else zh
+    return shown.strip()
 
 
 def target_text(standard: str, target: Decimal | None, unit: str) -> str:
