@@ -36,7 +36,7 @@ def library():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def shots(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """shots(page, "label"): a full-page screenshot named <test>-<n>-<label>-<width>.png."""
-    prefix = "flow" if "edits" in request.node.name else "pages"
+    prefix = "flow" if "edits" in request.node.name else "opening" if "opening" in request.node.name else "pages"
     SHOTS.mkdir(parents=True, exist_ok=True)
     for old in SHOTS.glob(f"{prefix}-*.png"):
         old.unlink()
@@ -168,3 +168,19 @@ def test_the_scheme_pages_on_a_phone_and_in_english(browser: Browser, live_serve
         no_sideways_scroll(page)
         shots(page, f"schemes-in-use-{lang}")
         page.context.close()
+
+
+def test_the_cycle_opening_page_links_positions_without_a_scheme_to_the_schemes_in_use(
+        browser: Browser, live_server, org, shots):
+    hr = login(browser, live_server.url, "hr")
+    menu(hr, "cycles", "nav-ui-cycle_list")
+    hr.get_by_test_id("open-cycle-link").click()
+    hr.get_by_test_id("preview-cycle").click()  # every position: the manager and the director have no scheme
+    expect(hr.get_by_test_id("missing-schemes")).to_be_visible()
+    hr.get_by_test_id("link-scheme-assignments").click()
+    rows = hr.get_by_test_id("assignment-rows")
+    # the monthly cycle found no monthly scheme for the manager; the agent's is the book's
+    expect(rows.locator("tr[data-position='call_center_manager'] td[data-period='monthly']")).to_have_text("—")
+    expect(rows.locator("tr[data-position='call_center_agent'] td[data-period='monthly']")).to_contain_text("书中方案")
+    shots(hr, "positions-without-a-scheme")
+    hr.context.close()

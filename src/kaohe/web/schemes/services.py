@@ -290,7 +290,9 @@ def version_for_snapshot(snapshot: Any) -> SchemeVersion | None:
     sha = getattr(snapshot, "sha256", None)
     if not sha:
         return None
-    return (SchemeVersion.objects.filter(company_scheme__scheme_id=snapshot.scheme_id, sha256=sha)
+    # one query: a version of a company whose cycles have sheets on this snapshot
+    return (SchemeVersion.objects.filter(company_scheme__scheme_id=snapshot.scheme_id, sha256=sha,
+                                         company_scheme__company__cycles__sheets__scheme=snapshot)
             .order_by("number").first())
 
 
