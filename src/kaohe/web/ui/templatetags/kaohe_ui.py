@@ -224,3 +224,9 @@ def plan_state(code: str) -> str:
     from django.utils.translation import gettext
 
     return gettext(PLAN_STATES[code]) if code in PLAN_STATES else formatting.lang_label(code)
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label, as the page's language writes it: "总分：86" / "Total: 86"."""
+    return ": " if formatting.is_english() else "："
