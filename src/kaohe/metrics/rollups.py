@@ -8,13 +8,15 @@ keeps them next to the records::
     DATA/_rollups/base=calls/2026-10-08.parquet  one row per (employee_id, queue, day): the parts of
                                                  every rolled-up KPI over the calls base, as columns
     DATA/_rollups/kpi=fcr.<hash>/...             a rolled-up ``build`` KPI (FCR), one file per day
+    DATA/_rollups/index=calls/...                the narrow per-day index a windowed KPI is rebuilt from
     DATA/_rollups/inputs=calls/...               rows per (employee, queue, day, batch): drill-down counts
 
 Partitions are whole local days of the company zone. A batch is folded by rebuilding the
 days it touches from the records (the same Ibis code as ``compute_kpis``, on DuckDB or
 Spark), so a superseding batch (corrected records) is folded exactly: the days of the
 rows it replaced and the days of its own rows are rebuilt. A windowed KPI (FCR: did the
-customer call again within N days) also rebuilds the N days before each touched day.
+customer call again within N days) also rebuilds the N days before each touched day, from a
+narrow per-day index of the columns it declares (``rollup_index``) instead of the records.
 
 ``compute_kpis`` reads the rollups of a data directory when they are *current* (every
 committed batch folded, at its present content), the period is whole local days in the
@@ -86,6 +88,7 @@ class Group:
     tables: tuple[str, ...]
     specs: list[KpiSpec] = field(default_factory=list)
     lookahead: int = 0  # days before a touched day whose partition also changes
+    columns: tuple[str, ...] = ()  # an index: the narrow columns kept per day
 
 
 def plan(specs: Iterable[KpiSpec]) -> dict[str, Group]:
@@ -105,6 +108,10 @@ def plan(specs: Iterable[KpiSpec]) -> dict[str, Group]:
             ahead = int(s.params.get(d.rollup_lookahead) or 0) if d.rollup_lookahead else 0
             name = f"kpi={spec_key(s)}"
             groups[name] = Group(name, "build", tuple(sorted(d.inputs)), [s], ahead)
+            if d.rollup_index:  # built before the KPI (names sort "index=" < "kpi=")
+                table = d.inputs[0]
+                ix = groups.setdefault(f"index={table}", Group(f"index={table}", "index", (table,)))
+                ix.columns = tuple(sorted(set(ix.columns) | set(d.rollup_index)))
     for t in sorted({t for g in list(groups.values()) for t in g.tables}):
         if t in TIME_COLUMNS or t in DATE_TABLES:
             groups[f"inputs={t}"] = Group(f"inputs={t}", "inputs", (t,))
@@ -262,6 +269,8 @@ class RefreshReport:
     rebuilt: dict[str, list[date]] = field(default_factory=dict)
     batches_folded: list[str] = field(default_factory=list)
     full: bool = False
+    # day files of a narrow index read to rebuild windowed KPIs (FCR)
+    index_reads: list[tuple[str, date]] = field(default_factory=list)
 
     @property
     def days(self) -> set[date]:
@@ -337,7 +346,7 @@ def _refresh_locked(store: Store, root: Path, tz: str | None, specs: Iterable[An
             info = ginfo.setdefault(name, {"kind": g.kind, "tables": list(g.tables), "days": {},
                                             "specs": [spec_key(s) for s in g.specs]})
             for start, end in _runs(days):
-                frame, keys = _build(g, src, start, end, tz)
+                frame, keys = _build(g, src, start, end, tz, _IndexReader(root, ginfo, report))
                 info["keys"] = keys
                 _write_days(root / name, frame, keys, start, end, info["days"], gen)
             report.rebuilt[name] = sorted(days)
@@ -345,6 +354,7 @@ def _refresh_locked(store: Store, root: Path, tz: str | None, specs: Iterable[An
     m["batches"] = batches
     m["generation"] = gen
     m["last_refresh"] = {k: [d.isoformat() for d in v] for k, v in report.rebuilt.items()}
+    m["last_index_reads"] = sorted({f"{g}/{d.isoformat()}" for g, d in report.index_reads})
     _write_manifest(root, m)
     return report
 
@@ -373,9 +383,36 @@ def _context(src: EventSource, start: date, end: date, tz: str, margin: int) -> 
     return BuildContext(src.table, per, ZoneCut.for_period(per, tz, timedelta(days=margin)), WorkCalendar(), src.backend)
 
 
-def _build(g: Group, src: EventSource, start: date, end: date, tz: str) -> tuple[pd.DataFrame, list[str]]:
+class _IndexReader:
+    """The narrow per-day index of a table, as an Ibis table over some days (for windowed KPIs)."""
+
+    def __init__(self, root: Path, ginfo: Mapping[str, Any], report: RefreshReport):
+        self.root, self.ginfo, self.report = root, ginfo, report
+
+    def table(self, table: str, start: date, end: date) -> Any:
+        import ibis
+
+        name = f"index={table}"
+        info = self.ginfo.get(name)
+        if info is None or not info.get("keys"):
+            return None
+        schema = get_table(table).arrow_schema(with_batch=False)
+        cols = [c for c in info["keys"] if c != "bucket"]
+        parts = []
+        d = start
+        while d < end:
+            if d.isoformat() in info["days"]:
+                parts.append(pq.read_table(self.root / name / f"{d.isoformat()}.parquet", columns=cols))
+                self.report.index_reads.append((name, d))
+            d += timedelta(days=1)
+        empty = pa.schema([schema.field(c) for c in cols]).empty_table()
+        return ibis.memtable(pa.concat_tables([empty.cast(empty.schema), *[p.cast(empty.schema) for p in parts]]))
+
+
+def _build(g: Group, src: EventSource, start: date, end: date, tz: str,
+           index: _IndexReader | None = None) -> tuple[pd.DataFrame, list[str]]:
     """The parts of a group's KPIs for the days [start, end), one row per key and day."""
-    from kaohe.metrics.compute import table_inputs
+    from kaohe.metrics.compute import TIME_COLUMNS, table_inputs
 
     ctx = _context(src, start, end, tz, g.lookahead)
     if any(not ctx.has(t) for t in g.tables if g.kind != "base") or (g.kind == "base" and not ctx.has(g.tables[0])):
@@ -384,10 +421,25 @@ def _build(g: Group, src: EventSource, start: date, end: date, tz: str) -> tuple
         df = table_inputs(ctx, src, [g.tables[0]]).drop(columns=["table"])
         df["rows"] = df["rows"].astype("int64")
         return df, list(INPUT_KEYS)
+    if g.kind == "index":
+        table = g.tables[0]
+        t = ctx.bucket_points(ctx.table(table), TIME_COLUMNS[table])
+        df = t.select(*g.columns, "bucket").execute()
+        # in a fixed order (customer first when there is one), so the index is the same however batches came
+        order = sorted(g.columns, key=lambda c: (c != "customer_id", c != "offered_at", c))
+        df = df.sort_values(["bucket", *order], na_position="last", kind="stable").reset_index(drop=True)
+        return df, [*g.columns, "bucket"]
     if g.kind == "build":
         s = g.specs[0]
         build = s.definition.build
         assert build is not None  # a build group holds a build KPI
+        if s.definition.rollup_index and index is not None:
+            # the window reads the narrow index of the days it spans, not the records
+            table = s.definition.inputs[0]
+            narrow = index.table(table, start - timedelta(days=1), end + timedelta(days=g.lookahead + 1))
+            if narrow is not None:
+                ctx = BuildContext(lambda n: narrow if n == table else src.table(n), ctx.period, ctx.cut,
+                                   ctx.calendar, ctx.backend)
         df = build(ctx, s.params).execute()
         keys = [c for c in ("employee_id", "queue", "bucket") if c in df.columns]
         df = df.rename(columns={k: f"{spec_key(s)}:{k}" for k in PART_KEYS})
@@ -432,7 +484,7 @@ def _floats(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def _arrow(df: pd.DataFrame, keys: Sequence[str]) -> pa.Table:
     fields = []
     for c in df.columns:
-        if c == "bucket":
+        if c == "bucket" or pd.api.types.is_datetime64_any_dtype(df[c]):
             fields.append(pa.field(c, pa.timestamp("us")))
         elif c == "rows":
             fields.append(pa.field(c, pa.int64()))
@@ -442,7 +494,7 @@ def _arrow(df: pd.DataFrame, keys: Sequence[str]) -> pa.Table:
             fields.append(pa.field(c, pa.float64()))
     df = df.copy()
     for c in keys:
-        if c != "bucket":
+        if c != "bucket" and not pd.api.types.is_datetime64_any_dtype(df[c]):
             df[c] = df[c].astype("object").where(df[c].notna(), None)
     return pa.Table.from_pandas(df, schema=pa.schema(fields), preserve_index=False)
 

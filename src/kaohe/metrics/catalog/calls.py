@@ -326,6 +326,7 @@ _reg(
     formula="count(handled ∧ no next inbound call of the customer within window_days) / count(handled with customer) × 100",
     sample_zh="有客户标识的接通呼入数", sample_en="handled inbound calls with a customer", scale=100.0, build=fcr_build,
     rollup=True, rollup_lookahead="window_days",
+    rollup_index=("customer_id", "offered_at", "agent_id", "direction", "outcome", "queue", "disposition"),
     params=(Param("window_days", "int", 7, min=1, doc_zh="重复来电窗口(天)", doc_en="repeat-contact window (days)"),
             Param("repeat", "str", "any", choices=("any", "same_queue", "same_reason"),
                   doc_zh="何为重复来电:任何来电、同一队列、同一原因(处理结果)",

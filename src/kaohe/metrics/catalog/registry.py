@@ -118,6 +118,9 @@ class KpiDefinition:
     # A windowed KPI whose value for a day depends on later days (FCR: repeat calls within N days):
     # the int parameter giving how many days ahead a record reaches.
     rollup_lookahead: str | None = None
+    # The columns of its first input table such a windowed KPI reads: kept per local day as a narrow
+    # index next to the rollups, so a new day rebuilds the window from the index, not from the records.
+    rollup_index: tuple[str, ...] = ()
 
     def resolve_params(self, given: Mapping[str, Any] | None) -> dict[str, Any]:
         given = dict(given or {})
