@@ -49,6 +49,12 @@ def shots(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     return take
 
 
+def _fits(page: Page) -> None:
+    """No sideways scroll, measured once the page and its style sheets have loaded."""
+    page.wait_for_load_state("load")
+    no_sideways_scroll(page)
+
+
 def _problem_codes(page: Page) -> list[str]:
     return page.get_by_test_id("problem-list").locator("li").evaluate_all("els => els.map(e => e.dataset.code)")
 
@@ -141,7 +147,7 @@ def test_the_scheme_pages_on_a_phone_and_in_english(browser: Browser, live_serve
             page.wait_for_load_state("load")
         menu(page, "setup", "nav-schemes-index")
         lang = "en" if locale.startswith("en") else "zh"
-        no_sideways_scroll(page)
+        _fits(page)
         shots(page, f"schemes-{lang}")
         existing = page.get_by_test_id(f"edit-{SCHEME_ID}")
         if existing.count():
@@ -153,19 +159,19 @@ def test_the_scheme_pages_on_a_phone_and_in_english(browser: Browser, live_serve
         expect(page.get_by_test_id("problem-list")).to_contain_text("K001")
         if lang == "en":
             expect(page.get_by_test_id("check-summary")).to_contain_text("The check found errors")
-        no_sideways_scroll(page)
+        _fits(page)
         shots(page, f"editor-k001-{lang}")
         page.get_by_test_id("tab-preview").click()
-        no_sideways_scroll(page)
+        _fits(page)
         shots(page, f"preview-{lang}")
         page.get_by_test_id("tab-versions").click()
-        no_sideways_scroll(page)
+        _fits(page)
         shots(page, f"versions-{lang}")
         page.get_by_test_id("tab-upload").click()
-        no_sideways_scroll(page)
+        _fits(page)
         page.locator("nav a").filter(has_text=re.compile("本公司的考核方案|The company's schemes")).click()
         page.get_by_test_id("link-assignments").click()
-        no_sideways_scroll(page)
+        _fits(page)
         shots(page, f"schemes-in-use-{lang}")
         page.context.close()
 
