@@ -78,6 +78,7 @@ def test_hr_edits_the_agent_scheme_previews_publishes_version_2_and_a_new_cycle_
     categories = hr.locator("#b-categories")
     expect(categories.locator('[data-code="K001"]').first).to_be_visible()
     expect(categories.locator('[data-code="K001"]').first).to_contain_text("75% + 20% = 95%")
+    expect(hr.locator('input[name="categories.0.weight"]')).to_have_class(re.compile("is-invalid"))
     shots(hr, "k001-at-the-categories")
     # … and the versions page will not publish it
     hr.get_by_test_id("tab-versions").click()
@@ -88,6 +89,7 @@ def test_hr_edits_the_agent_scheme_previews_publishes_version_2_and_a_new_cycle_
     hr.locator('input[name="categories.1.weight"]').fill("25")
     hr.locator('input[name="categories.1.weight"]').press("Tab")
     expect(hr.locator("#live-status")).to_have_attribute("data-errors", "0")
+    expect(hr.locator('input[name="categories.0.weight"]')).not_to_have_class(re.compile("is-invalid"))
     hr.get_by_test_id("save-draft").first.click()
     expect(hr.get_by_test_id("check-summary")).not_to_contain_text("检查发现错误")
     assert "K001" not in _problem_codes(hr)

@@ -83,3 +83,16 @@ def test_every_rule_kind_describes_each_of_its_fields_for_the_editor():
     for kind in all_kinds():
         fields = set(kind.model.model_fields) - {"type"}
         assert {p.name for p in kind.params} == fields, kind.type
+
+
+def test_k001_marks_the_category_weights():
+    from kaohe.problems import Problem
+
+    agent = next(s for s in SCHEMES if s.id == "call_center_agent_monthly")
+    form = SchemeForm.from_scheme(agent)
+    blocks = form.blocks([Problem("K001", "error", path="categories", message_zh="类别权重合计不是 100%")])
+    fields = {f.name: f for b in blocks for f in b.walk_fields()}
+    assert fields["categories.0.weight"].flagged and fields["categories.1.weight"].flagged
+    assert not fields["categories.0.indicators.0.weight"].flagged
+    section = next(b for top in blocks for b in top.walk_blocks() if b.path == "categories")
+    assert [p.code for p in section.problems] == ["K001"]

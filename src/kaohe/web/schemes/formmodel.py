@@ -74,6 +74,7 @@ SHOWN = {  # how a read-only value reads
               "specialist": ("专员", "specialist")},
     "period": {"monthly": ("月度", "monthly"), "quarterly": ("季度", "quarterly"), "annual": ("年度", "annual")},
 }
+WEIGHT_CODES = {"K001", "K002"}  # weights of a list that do not sum to 100 %
 OPTIONAL_CHOICE = {"scale", "missing", "action"}  # "" means the scheme's default / none
 
 # field key → (zh, en, input kind); the key is the last part of a path
@@ -244,6 +245,7 @@ class Field:
     required: bool = False
     readonly: bool = False
     problems: list[Problem] = field(default_factory=list)
+    flagged: bool = False  # one of the fields a list's problem is about (the weights of K001 / K002)
     shown_zh: str = ""  # a read-only value as it reads (a position's name, a level's word)
     shown_en: str = ""
 
@@ -464,6 +466,10 @@ class SchemeForm:
             if target is None:
                 target = blocks[""]
             target.problems.extend(found)
+            if isinstance(target, Block) and target.kind == "list" and any(p.code in WEIGHT_CODES for p in found):
+                for row in target.blocks:  # the weights that do not add up
+                    for f in row.fields:
+                        f.flagged = f.flagged or f.name == f"{row.path}.weight"
 
     def _field(self, key: str, prefix: str = "", *, shown: set[str], readonly: bool = False,
                label: tuple[str, str, str] | None = None) -> Field:

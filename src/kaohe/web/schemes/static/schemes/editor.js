@@ -34,6 +34,12 @@
       }
       var input = form.querySelector('[name="' + p.path + '"]');
       if (input) input.classList.add("is-invalid");
+      if (p.code === "K001" || p.code === "K002") {  // the weights of the list that do not add up
+        var rowWeight = new RegExp("^" + p.path.replace(/\./g, "\\.") + "\\.\\d+\\.weight$");
+        form.querySelectorAll("input[name]").forEach(function (el) {
+          if (rowWeight.test(el.name)) el.classList.add("is-invalid");
+        });
+      }
     });
     var errors = problems.filter(function (p) { return p.level === "error"; }).length;
     status.textContent = errors ? status.dataset.errorsText + " " + errors : status.dataset.okText;
