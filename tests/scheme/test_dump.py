@@ -17,7 +17,7 @@ def test_loading_a_dumped_scheme_gives_the_same_scheme(scheme: Scheme) -> None:
 
 
 def test_the_book_samples_survive_a_round_trip() -> None:
-    for path in sorted(BOOK.glob("*.yaml")):
+    for path in sorted(BOOK.glob("table_*.yaml")):
         scheme = load_scheme(path)
         assert load_scheme_text(dump_scheme(scheme)) == scheme, path.name
 

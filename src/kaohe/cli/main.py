@@ -125,9 +125,19 @@ def lint(
     paths: Annotated[list[Path], typer.Argument(help="Scheme files or directories 方案文件或目录")],
     lang: Annotated[Lang, typer.Option(help="Message language 提示语言")] = Lang.zh,
     output_json: Annotated[bool, typer.Option("--json", help="Problems as JSON on stdout")] = False,
+    all_errors: Annotated[
+        bool, typer.Option("--all-errors", help="Report accepted findings (kaohe-lint-accepted.yaml) at their own level")
+    ] = False,
 ) -> None:
-    """Check scheme files for the key problems; exit 1 when there is an error. 检查方案。"""
+    """Check scheme files for the key problems; exit 1 when there is an error. 检查方案。
+
+    A directory's `kaohe-lint-accepted.yaml` lists findings kept on purpose (the book's sample
+    tables, transcribed with their defects): they are printed with their reason as `info`.
+    """
+    from kaohe.scheme.accepted import ACCEPTED_FILE, apply_accepted, load_accepted
+
     files, problems = _scheme_files(paths)
+    files = [f for f in files if f.name != ACCEPTED_FILE]
     for file in files:
         if file.name in ("position.yaml", "shared.yaml", "grading.yaml"):
             # library files are not schemes: check them as the library loader reads them
@@ -150,16 +160,26 @@ def lint(
             problems.extend(exc.problems)
             continue
         problems.extend(check_scheme(located.scheme, located=located))
+    if not all_errors:
+        accepted = []
+        for directory in sorted({f.parent.resolve() for f in files}):
+            entries, listing_problems = load_accepted(directory)
+            accepted.extend(entries)
+            problems.extend(listing_problems)
+        problems = apply_accepted(problems, accepted, {f.resolve() for f in files})
     errors = sum(p.level == "error" for p in problems)
     warnings = sum(p.level == "warning" for p in problems)
     if output_json:
         sys.stdout.write(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2) + "\n")
     else:
         _print_problems(problems, lang.value)
+        accepted_count = sum(p.level == "info" and "accepted: " in p.message_en for p in problems)
         summary = (
             f"{len(files)} 个文件：{errors} 个错误，{warnings} 个警告"
+            + (f"，{accepted_count} 个已接受（书中原样）" if accepted_count else "")
             if lang == Lang.zh
             else f"{len(files)} file(s): {errors} error(s), {warnings} warning(s)"
+            + (f", {accepted_count} accepted (as printed)" if accepted_count else "")
         )
         _err().print(summary, markup=False)
     if errors or not files:
