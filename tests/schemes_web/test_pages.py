@@ -171,3 +171,16 @@ def test_the_audit_trail_names_the_scheme_steps_in_words(hr, org):
     page = hr.get(reverse("ui:audit_trail")).content.decode()
     assert "书中方案复制到本公司" in page
     assert ">scheme.adopt<" not in page  # the code is only the filter's value
+
+
+def test_a_scheme_with_many_indicators_still_saves_from_the_page(hr, org):
+    cs = services.adopt(org.company, org.hr, "test_agent_monthly")
+    form = SchemeForm.from_scheme(services.draft_scheme(cs))
+    for _ in range(40):
+        form = form.with_row_added("categories.2.indicators")
+    data = form.post_data()
+    assert len(data) > 1000
+    response = hr.post(reverse("schemes:edit", args=[cs.pk]), {**data, "save": "1"})
+    assert response.status_code == 302
+    cs.refresh_from_db()
+    assert len(cs.draft.content["categories"][2]["indicators"]) == 42

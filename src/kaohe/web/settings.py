@@ -376,3 +376,7 @@ KAOHE_NOTIFY_SEND_ON_COMMIT = env_bool("KAOHE_NOTIFY_SEND_ON_COMMIT", True)
 KAOHE_NOTIFY_DIGEST_HOUR = env_int("KAOHE_NOTIFY_DIGEST_HOUR", 8)
 KAOHE_NOTIFY_SEND_NOW_LIMIT = env_int("KAOHE_NOTIFY_SEND_NOW_LIMIT", 20)
 KAOHE_NOTIFY_ROBOT_PER_MINUTE = env_int("KAOHE_NOTIFY_ROBOT_PER_MINUTE", 18)
+
+# The scheme editor (kaohe.web.schemes) posts one field per element of a scheme: about 530 for the
+# library's largest, more when HR adds indicators; Django's default cap of 1,000 fields would refuse those.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

@@ -381,7 +381,7 @@ class SchemeForm:
             id_key = f"{list_path}.{new}.id"
             if id_key in data:
                 taken = {v for k, v in data.items() if k.endswith(".id")}
-                base, n = data[id_key], 2
+                base, n = re.sub(r"_\d+$", "", data[id_key]) or data[id_key], 2
                 while f"{base}_{n}" in taken:
                     n += 1
                 data[id_key] = f"{base}_{n}"
