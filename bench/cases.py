@@ -6,7 +6,7 @@ give a ratio measured minutes apart on the same (shared, noisy) machine:
 
 - ``ingest_parquet``  Parquet → store with full validation (rows/s); baseline: the same file read and
                       written back as Parquet with no check at all (``copy_s``).
-- ``ingest``          the same for CSV (run_bench.v_ingest); baseline: Arrow's CSV reader + Parquet writer.
+- ``ingest``          the same for CSV (``v_ingest_csv``); baseline: Arrow's CSV reader + Parquet writer.
 - ``rollups_cold``    all KPIs × 4 levels from a store without rollups: build the rollups, then compute.
                       Baseline: the same KPIs from records (``kaohe_all`` in the same run).
 - ``rollups_warm``    rollups present: all KPIs × 4 levels for the whole data period (10 months at 100M).

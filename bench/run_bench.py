@@ -15,13 +15,18 @@ only that one child):
                same Parquet files, written the straightforward way (zone conversion per row,
                repeat-contact window over whole rows);
 - ``scan``     baseline (c): the minimum scan of the columns involved (counts and sums by agent);
-- ``pandas``   baseline (a): the same KPIs in plain pandas (only at sizes ≤ ``--pandas-max``).
+- ``pandas``   baseline (a): the same KPIs in plain pandas (only at sizes ≤ ``--pandas-max``);
+- ``ingest_parquet``, ``rollups_cold``, ``rollups_warm``, ``new_day``, ``scoring``: the issue-16
+               targets, each with its same-run baseline (bench/cases.py).
+
+The run size: ``KAOHE_BENCH_SCALE`` or ``--scale`` quick (1M calls, 2,000 sheets) | standard (10M,
+10,000 sheets) | full (10M and 100M; the default), each part overridable by its flag.
 
 Results go to ``docs/benchmarks.md`` (the section between the bench markers is replaced)
 and to ``<cache>/results-<timestamp>.json``.
 
-Usage: .venv/bin/python bench/run_bench.py [--sizes 1M,10M] [--agents 10000] [--cache DIR]
-       [--variants ingest,kaohe,kaohe_all,sql,scan,pandas] [--no-docs]
+Usage: .venv/bin/python bench/run_bench.py [--scale quick|standard|full] [--sizes 1M,10M] [--agents 10000]
+       [--cache DIR] [--employees N] [--variants ingest,kaohe,...,scoring] [--no-docs] [--report]
 """
 
 from __future__ import annotations
