@@ -185,14 +185,19 @@ STEP_ORDER = ["draft", "targets_set", "targets_acknowledged", "self_review", "su
 
 
 def cycle_step(states: Counter) -> str:
-    """A cycle's step, in words: the earliest state any of its sheets is still in."""
+    """A cycle's step, in words: the earliest state any of its sheets is still in, and how many are there
+    when the others have moved on ("Draft (1 of 5 sheets)")."""
     from kaohe.web.appraisal.models import SheetState
 
     from .formatting import lang_label
 
+    total = sum(states.values())
     for state in STEP_ORDER:
         if states.get(state):
-            return lang_label(SheetState(state).label)
+            label = lang_label(SheetState(state).label)
+            if states[state] == total:
+                return label
+            return _("%(step)s (%(n)d of %(total)d sheets)") % {"step": label, "n": states[state], "total": total}
     return _("No sheets")
 
 
