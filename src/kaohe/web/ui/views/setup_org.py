@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from kaohe.web.errors import Forbidden, InvalidInput
 from kaohe.web.org import setup as svc
 from kaohe.web.org.models import Company, Department, Employee, Team
+from kaohe.web.org.scoring_settings import known_settings, settings_of
 from kaohe.web.permissions import _assignments, can
 
 from ..refusals import page
@@ -172,7 +173,10 @@ def company_settings(request: HttpRequest) -> HttpResponse:
     initial = {"name": company.name, "time_zone": company.time_zone, "min_peer_raters": company.min_peer_raters,
                "appeal_window_days": company.appeal_window_days,
                "grade_distribution": distribution_text(company.grade_distribution_target)}
-    form = CompanyForm(request.POST or None, initial=initial)
+    switches = known_settings(company)
+    stored = settings_of(company)
+    initial.update({CompanyForm.SETTING_PREFIX + s.id: stored.get(s.id, True) for s in switches})
+    form = CompanyForm(request.POST or None, initial=initial, switches=switches)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -180,7 +184,8 @@ def company_settings(request: HttpRequest) -> HttpResponse:
                 svc.update_company_settings(request.user, company, name=d["name"], time_zone=d["time_zone"].strip(),
                                             min_peer_raters=d["min_peer_raters"],
                                             appeal_window_days=d["appeal_window_days"],
-                                            grade_distribution_target=d["grade_distribution"])
+                                            grade_distribution_target=d["grade_distribution"],
+                                            scoring_settings={**stored, **form.scoring_settings()})
         except InvalidInput as error:
             put_on_form(form, error, {"grade_distribution_target": "grade_distribution"})
         else:
