@@ -66,6 +66,22 @@ def _name(content: Any) -> str:
 # --- the company's schemes ------------------------------------------------------------------------
 
 
+_LEVELS = {"director": ("总监", "director"), "manager": ("经理", "manager"), "supervisor": ("主管", "supervisor"),
+           "specialist": ("专员", "specialist")}
+_PERIODS = {"monthly": ("月度", "monthly"), "quarterly": ("季度", "quarterly"), "annual": ("年度", "annual")}
+
+
+def _where(scheme: Any) -> str:
+    """The scheme's position, level and period in words of the page's language (never the codes)."""
+    en = _lang() == "en"
+    position = library_bridge.position(scheme.position)
+    name = getattr(position, "name", None)
+    title = (name.en if en and name.en else name.zh) if name is not None else scheme.position
+    level = _LEVELS.get(str(scheme.level), (str(scheme.level),) * 2)[1 if en else 0]
+    period = _PERIODS.get(str(scheme.period), (str(scheme.period),) * 2)[1 if en else 0]
+    return f"{title} · {level} · {period}"
+
+
 @page
 def index(request: HttpRequest) -> HttpResponse:
     companies = _companies(request)
@@ -80,7 +96,7 @@ def index(request: HttpRequest) -> HttpResponse:
         cs = own.get(scheme.id)
         latest = cs.latest_version() if cs else None
         rows.append({"book": scheme, "name": scheme.name.en if _lang() == "en" and scheme.name.en else scheme.name.zh,
-                     "cs": cs, "latest": latest,
+                     "where": _where(scheme), "cs": cs, "latest": latest,
                      "draft_differs": bool(cs and latest and latest.sha256 != _digest(cs.draft.content)),
                      "from_book": len(services.diff_contents(cs.book_content, cs.draft.content)) if cs else 0})
     return render(request, "schemes/index.html", {
