@@ -46,7 +46,7 @@ def test_the_agent_sees_the_bell_and_reads_the_list_on_a_phone(page, live_server
 def test_hr_adds_a_robot_on_a_phone_and_sees_it_masked(page, live_server, org, shot):
     _login(page, live_server.url, "hr")
     page.get_by_test_id("notify-bell").click()
-    page.get_by_role("link", name="工作群机器人").click()
+    page.get_by_role("main").get_by_role("link", name="工作群机器人").click()  # the page's own link, not the menu's
     _fits(page)
     page.get_by_role("link", name="添加机器人").click()
     page.get_by_label("名称").fill("客服中心钉钉群")
@@ -63,6 +63,6 @@ def test_hr_adds_a_robot_on_a_phone_and_sees_it_masked(page, live_server, org, s
     assert "0123456789abcdef" not in page.content()
     _fits(page)
     shot(page, "robots-masked")
-    page.get_by_role("link", name="发送失败的通知").click()
+    page.get_by_role("main").get_by_role("link", name="发送失败的通知").click()
     expect(page.get_by_test_id("failed-deliveries")).to_contain_text("没有发送失败的通知。")
     _fits(page)
