@@ -409,6 +409,7 @@ def test_director_opens_the_dashboards_and_grade_distribution(browser: Browser, 
 
 
 def _english(page: Page) -> None:
+    page.wait_for_load_state("load")  # the language menu submits through the page's script, loaded with the page
     if page.viewport_size["width"] < 992:
         page.get_by_test_id("menu-toggle").click()
     page.select_option("select[name=language]", "en")

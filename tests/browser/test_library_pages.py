@@ -45,6 +45,7 @@ def _login(page: Page, base: str, name: str, language: str) -> None:
 
 
 def _menu(page: Page, group: str, entry: str) -> None:
+    page.wait_for_load_state("load")  # until the style sheet is in, the collapsed menu's toggle looks visible
     toggle = page.get_by_test_id("menu-toggle")
     if toggle.is_visible():
         toggle.click()

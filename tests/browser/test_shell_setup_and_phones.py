@@ -39,6 +39,7 @@ def _login(page: Page, base: str, name: str, language: str) -> None:
 
 def _menu(page: Page, group: str, entry: str) -> None:
     """Open a menu entry the way a person does: on a phone, first the collapsed menu."""
+    page.wait_for_load_state("load")  # until the style sheet is in, the collapsed menu's toggle looks visible
     toggle = page.get_by_test_id("menu-toggle")
     if toggle.is_visible():
         toggle.click()
