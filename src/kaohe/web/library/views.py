@@ -157,24 +157,36 @@ def _version(request: HttpRequest) -> int:
     return int_param(request.POST.get("version"), "version")
 
 
+def _post_edit(request: HttpRequest, company: Any, code: str, key: str, save: Any, saved: str,
+               ) -> tuple[dict[str, list[str]], dict[str, Any], HttpResponse | None]:
+    """Save an edit form of the company's copy: the errors by field, the values typed, or the redirect once saved."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if request.method != "POST":
+        return errors, values, None
+    values = dict(request.POST.items())
+    try:
+        with one_change(request, f"library-{key}-{code}"):
+            save(request.POST, _version(request))
+    except InvalidInput as error:
+        for problem in error.report.problems:
+            errors.setdefault(problem.field, []).append(message_of(problem))
+        return errors, values, None
+    messages.success(request, saved)
+    return errors, values, redirect(f"{_url('library:company', code)}?company={company.pk}")
+
+
 @page
 def edit_competency(request: HttpRequest, code: str) -> HttpResponse:
     company = _company(request)
     row = _copy_for_edit(request, company, code)
     ctx = _base(request, company, code)
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    if request.method == "POST":
-        values = dict(request.POST.items())
-        try:
-            with one_change(request, f"library-competency-{code}"):
-                copies.save_competency_model(row, request.user, request.POST, expected_version=_version(request))
-        except InvalidInput as error:
-            for problem in error.report.problems:
-                errors.setdefault(problem.field, []).append(message_of(problem))
-        else:
-            messages.success(request, _("The competency model is saved."))
-            return redirect(f"{_url('library:company', code)}?company={company.pk}")
+    errors, values, done = _post_edit(
+        request, company, code, "competency",
+        lambda data, version: copies.save_competency_model(row, request.user, data, expected_version=version),
+        _("The competency model is saved."))
+    if done is not None:
+        return done
     comps = []
     for i, c in enumerate(row.competency_model["competencies"]):
         name = (c["name"].get("en") or c["name"]["zh"]) if ctx["lang"] == "en" else c["name"]["zh"]
@@ -197,19 +209,12 @@ def edit_letter(request: HttpRequest, code: str) -> HttpResponse:
     company = _company(request)
     row = _copy_for_edit(request, company, code)
     ctx = _base(request, company, code)
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    if request.method == "POST":
-        values = dict(request.POST.items())
-        try:
-            with one_change(request, f"library-letter-{code}"):
-                copies.save_letter(row, request.user, request.POST, expected_version=_version(request))
-        except InvalidInput as error:
-            for problem in error.report.problems:
-                errors.setdefault(problem.field, []).append(message_of(problem))
-        else:
-            messages.success(request, _("The letter template is saved."))
-            return redirect(f"{_url('library:company', code)}?company={company.pk}")
+    errors, values, done = _post_edit(
+        request, company, code, "letter",
+        lambda data, version: copies.save_letter(row, request.user, data, expected_version=version),
+        _("The letter template is saved."))
+    if done is not None:
+        return done
     lang = ctx["lang"]
     fields = []
     for name in (*copies.LETTER_TEXTS, *copies.LETTER_LISTS):
