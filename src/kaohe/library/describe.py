@@ -17,6 +17,9 @@ PERIOD_ZH = {"monthly": "月度", "quarterly": "季度", "annual": "年度"}
 ROLE_ZH = {"self": "本人", "supervisor": "直接上级", "reviewer": "审核人", "peer": "同事", "customer": "内部客户",
            "qa": "质检员"}
 SCOPE_ZH = {"self": "本人", "team": "班组", "department": "部门", "center": "中心"}
+ROLE_EN = {"self": "Employee", "supervisor": "Direct superior", "reviewer": "Reviewer", "peer": "Peers",
+           "customer": "Internal customers", "qa": "QA"}
+SCOPE_EN = {"self": "own", "team": "team", "department": "department", "center": "center"}
 
 
 def n(value: Decimal | int | None) -> str:
@@ -31,14 +34,19 @@ def describe_rule(rule: Rule, unit: str = "") -> str:
     return text
 
 
-def describe_source(source: Source) -> str:
-    """Where the value comes from: a KPI id with params and scope, raters, or counts."""
+def describe_source(source: Source, lang: str = "zh") -> str:
+    """Where the value comes from: a KPI id with params and scope, raters, or counts (zh or en)."""
+    en = lang == "en"
+    roles = ROLE_EN if en else ROLE_ZH
     if isinstance(source, KpiSource):
         params = ", ".join(f"{k}={v}" for k, v in source.params.items())
         text = f"KPI {source.kpi}" + (f"({params})" if params else "")
-        return text + (f"，{SCOPE_ZH[source.scope]}数据" if source.scope != "self" else "")
+        if source.scope == "self":
+            return text
+        return text + (f", {SCOPE_EN[source.scope]} figures" if en else f"，{SCOPE_ZH[source.scope]}数据")
     if isinstance(source, ManualSource):
-        return "人工评分：" + "、".join(f"{ROLE_ZH[r.role.value]} {n(r.weight)}%" for r in source.raters)
+        return ("Rated by: " if en else "人工评分：") + (", " if en else "、").join(
+            f"{roles[r.role.value]} {n(r.weight)}%" for r in source.raters)
     if isinstance(source, CountsSource):
         parts = []
         for name, ref in source.counts.items():
@@ -46,8 +54,9 @@ def describe_source(source: Source) -> str:
                 params = ", ".join(f"{k}={v}" for k, v in ref.params.items())
                 parts.append(f"{name} ← KPI {ref.kpi}" + (f"({params})" if params else ""))
             else:
-                parts.append(f"{name} ← {ROLE_ZH[ref.entered_by.value] if ref.entered_by else '?'}录入")
-        return "计数：" + "；".join(parts)
+                who = roles[ref.entered_by.value] if ref.entered_by else "?"
+                parts.append(f"{name} ← entered by {who}" if en else f"{name} ← {who}录入")
+        return ("Counts: " if en else "计数：") + ("; " if en else "；").join(parts)
     raise TypeError(f"unknown source {source!r}")  # pragma: no cover
 
 

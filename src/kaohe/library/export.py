@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kaohe.library.describe import (
     LEVEL_ZH,
     PERIOD_ZH,
+    ROLE_EN,
     ROLE_ZH,
     describe_explanation,
     describe_rule,
@@ -51,9 +52,6 @@ USE_EN = {"bonus": "Performance bonus", "salary": "Pay review", "training": "Tra
           "position_adjustment": "Change of position", "improvement_plan": "Improvement plan"}
 LEVEL_EN = {"director": "Director", "manager": "Manager", "supervisor": "Supervisor", "specialist": "Specialist"}
 PERIOD_EN = {"monthly": "Monthly", "quarterly": "Quarterly", "annual": "Annual"}
-ROLE_EN = {"self": "Employee", "supervisor": "Direct superior", "reviewer": "Reviewer", "peer": "Peers",
-           "customer": "Internal customers", "qa": "QA"}
-SCOPE_EN = {"self": "own", "team": "team", "department": "department", "center": "center"}
 
 
 class _Lang:
@@ -81,26 +79,7 @@ class _Lang:
         return "" if any("\u3400" <= ch <= "\u9fff" for ch in english) else english
 
     def source(self, source: Any) -> str:
-        if not self.en:
-            return describe_source(source)
-        from kaohe.scheme.models import CountsSource, KpiSource, ManualSource
-
-        if isinstance(source, KpiSource):
-            params = ", ".join(f"{k}={v}" for k, v in source.params.items())
-            text = f"KPI {source.kpi}" + (f"({params})" if params else "")
-            return text + (f", {SCOPE_EN[source.scope]} figures" if source.scope != "self" else "")
-        if isinstance(source, ManualSource):
-            return "Rated by: " + ", ".join(f"{ROLE_EN[r.role.value]} {n(r.weight)}%" for r in source.raters)
-        if isinstance(source, CountsSource):
-            parts = []
-            for name, ref in source.counts.items():
-                if ref.kpi:
-                    params = ", ".join(f"{k}={v}" for k, v in ref.params.items())
-                    parts.append(f"{name} ← KPI {ref.kpi}" + (f"({params})" if params else ""))
-                else:
-                    parts.append(f"{name} ← entered by {ROLE_EN[ref.entered_by.value] if ref.entered_by else '?'}")
-            return "Counts: " + "; ".join(parts)
-        return describe_source(source)  # pragma: no cover
+        return describe_source(source, "en" if self.en else "zh")
 
     def explanation(self, indicator: Any) -> str:
         if not self.en:
