@@ -20,10 +20,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from kaohe.web.appraisal import services as svc
 from kaohe.web.appraisal.models import Appeal, Cycle, Sheet, SheetState, UploadBatch
+from tests.browser.people import PHONE, WIDE, choose_language, login, menu, no_sideways_scroll
 from tests.web.conftest import (
     _interviewed,
     _ratings_before_self_review,
@@ -34,8 +35,6 @@ from tests.web.conftest import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDE = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 CHINESE_HEADERS = ["通话编号", "技能组", "呼叫方向", "坐席工号", "来电时间", "应答时间", "挂机时间", "通话秒数",
                    "保持秒数", "话后秒数", "通话结果", "是否转接"]
 CANONICAL = ["call_id", "queue", "direction", "agent_id", "offered_at", "answered_at", "ended_at", "talk_s",
@@ -109,34 +108,6 @@ def walk_to(org, sheet, state: str):  # type: ignore[no-untyped-def]
             continue
         sheet = step(fresh(sheet))
     return fresh(sheet)
-
-
-def login(browser: Browser, base: str, name: str, *, viewport: dict = WIDE, locale: str = "zh-CN") -> Page:
-    context = browser.new_context(locale=locale, viewport=viewport, accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", name)
-    page.fill("#id_password", "pw-" + name)
-    page.click("button[type=submit]")
-    expect(page.get_by_test_id("current-user")).to_be_attached()
-    return page
-
-
-def menu(page: Page, group: str, entry: str) -> None:
-    """Open a page from the top menu (the collapsed menu first on a phone)."""
-    page.wait_for_load_state("load")
-    if page.viewport_size["width"] < 992:  # Bootstrap's lg breakpoint: the menu is collapsed
-        page.get_by_test_id("menu-toggle").click()
-    target = page.get_by_test_id(entry).first
-    group_link = page.get_by_test_id(f"nav-group-{group}")
-    if not target.is_visible() and group_link.count():
-        group_link.first.click()
-    target.click()
-
-
-def no_sideways_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], (page.url, width)
 
 
 def _calls_csv(path: Path, rows: int, bad_every: int = 0) -> Path:
@@ -309,7 +280,7 @@ def test_hr_runs_the_month_from_the_home_page(browser: Browser, live_server, org
 
     # The same steps on a phone, in English: the overdue list and the payroll as CSV with English headers.
     phone = login(browser, live_server.url, "hr", viewport=PHONE)
-    _english(phone)
+    choose_language(phone, "en")
     shot(phone, "hr-home-en-phone")
     no_sideways_scroll(phone)
     menu(phone, "cycles", "nav-ui-cycle_list")
@@ -408,22 +379,13 @@ def test_director_opens_the_dashboards_and_grade_distribution(browser: Browser, 
     no_sideways_scroll(phone)
 
 
-def _english(page: Page) -> None:
-    page.wait_for_load_state("load")  # the language menu submits through the page's script, loaded with the page
-    if page.viewport_size["width"] < 992:
-        page.get_by_test_id("menu-toggle").click()
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("load")
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-
-
 def test_the_journey_pages_in_english_and_on_a_phone(browser: Browser, live_server, org, cycle, sheet, shot,
                                                     tmp_path):
     from kaohe.web.appraisal.services import data as datasvc
 
     sheet = walk_to(org, sheet, "published")
     agent = login(browser, live_server.url, "agent", viewport=PHONE)
-    _english(agent)
+    choose_language(agent, "en")
     menu(agent, "work", "nav-ui-my_appraisal")
     expect(agent.locator("a[data-step=appeal]")).to_have_text("Appeal")
     shot(agent, "agent-sheet-en-phone")
@@ -443,7 +405,7 @@ def test_the_journey_pages_in_english_and_on_a_phone(browser: Browser, live_serv
     UploadBatch.objects.filter(pk=batch.pk).update(column_mapping=mapping)
     datasvc.start_upload_job(fresh(batch), org.hr, "check")
     hr = login(browser, live_server.url, "hr")
-    _english(hr)
+    choose_language(hr, "en")
     menu(hr, "cycles", "nav-ui-cycle_list")
     hr.get_by_role("link", name=cycle.name).click()
     hr.get_by_test_id("upload-link").click()

@@ -3,35 +3,28 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
+from tests.browser.people import choose_language, log_in
 from tests.web.conftest import walk_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page: Page, base: str, name: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", name)
-    page.fill("#id_password", "pw-" + name)
-    page.click("button[type=submit]")
-    expect(page.get_by_test_id("current-user")).to_have_text(name)
-
-
 def test_pages_start_in_chinese_and_switch_to_english(page, live_server, org, sheet, shot):
-    _login(page, live_server.url, "agent")
+    log_in(page, live_server.url, "agent")
     page.get_by_test_id("todo-my-sheet").click()  # from the home page's to-do to the sheet
     expect(page.locator("h2", has_text="每一分的来历")).to_be_visible()
-    page.select_option("select[name=language]", "en")
+    choose_language(page, "en")
     expect(page.locator("h2", has_text="How every point was reached")).to_be_visible()
     shot(page, "agent-sheet-in-english")
-    page.select_option("select[name=language]", "zh-hans")
+    choose_language(page, "zh-hans")
     expect(page.locator("h2", has_text="每一分的来历")).to_be_visible()
 
 
 def test_the_auditor_filters_the_trail_in_place(page, live_server, org, sheet, shot):
     walk_to(org, sheet, "targets_acknowledged")
-    _login(page, live_server.url, "auditor")
+    log_in(page, live_server.url, "auditor")
     page.get_by_test_id("nav-ui-audit_trail").click()
     rows = page.locator("[data-testid=audit-events] tbody tr")
     expect(rows.first).to_have_attribute("data-action", "sheet.transition")  # shown by name, code kept aside
@@ -47,7 +40,7 @@ def test_a_refusal_to_an_htmx_request_is_shown_in_place(page, live_server, org, 
     from kaohe.web.appraisal import services as svc
 
     sheet = walk_to(org, sheet, "calibration")
-    _login(page, live_server.url, "hr")
+    log_in(page, live_server.url, "hr")
     page.goto(f"{live_server.url}/cycles/{sheet.cycle_id}/calibration/")
     svc.publish(sheet, org.hr)  # meanwhile the sheet is published: calibrating it is no longer possible
     page.click("tr[data-employee=A001] a.button")

@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
+
+from tests.browser.people import LAPTOP, PHONE, log_in, menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REPO = Path(__file__).resolve().parents[2]
-LAPTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 MODULES = ["kpis", "competency", "schemes", "rules", "guidance"]
 NEW_DESCRIPTOR = {"zh-hans": "高峰时段能同时处理两条在线会话且不出错", "en": "Handles two chats at once at peak time without a slip"}
 
@@ -28,32 +28,6 @@ def book() -> Iterator[None]:
     lib = default_library()
     with library_bridge.override(positions=[e.position for e in lib], schemes=lib.schemes):
         yield
-
-
-def _login(page: Page, base: str, name: str, language: str) -> None:
-    page.goto(f"{base}/login/")
-    if language != "zh-hans":
-        toggle = page.get_by_test_id("menu-toggle")
-        if toggle.is_visible():
-            toggle.click()
-        page.select_option("select[name=language]", language)
-        page.wait_for_load_state()
-    page.fill("#id_username", name)
-    page.fill("#id_password", "pw-" + name)
-    page.locator("main button[type=submit]").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(name)
-
-
-def _menu(page: Page, group: str, entry: str) -> None:
-    page.wait_for_load_state("load")  # until the style sheet is in, the collapsed menu's toggle looks visible
-    toggle = page.get_by_test_id("menu-toggle")
-    if toggle.is_visible():
-        toggle.click()
-        expect(page.locator("#kaohe-menu")).to_be_visible()
-    group_link = page.get_by_test_id(f"nav-group-{group}")
-    if group_link.count():
-        group_link.click()
-    page.get_by_test_id(entry).click()
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -78,9 +52,9 @@ def test_hr_reads_a_position_uses_it_in_the_company_and_edits_a_descriptor(page,
     agent = default_library().position("call_center_agent").position
     first = agent.competency_model.competencies[0]
     page.set_viewport_size(viewport)
-    _login(page, live_server.url, "hr", language)
+    log_in(page, live_server.url, "hr", language)
     shot("home")
-    _menu(page, "setup", "nav-library-index")
+    menu(page, "setup", "nav-library-index")
     expect(page.locator("h1")).to_have_text("岗位库" if language == "zh-hans" else "Position library")
     expect(page.locator("[data-testid^=position-]")).to_have_count(32)
     shot("library")
@@ -135,8 +109,8 @@ def test_hr_writes_letter_fields_sees_a_misspelt_one_refused_and_the_difference_
 
     first = default_library().position("call_center_agent").scheme().categories[0].indicators[0]
     page.set_viewport_size(viewport)
-    _login(page, live_server.url, "hr", language)
-    _menu(page, "setup", "nav-library-index")
+    log_in(page, live_server.url, "hr", language)
+    menu(page, "setup", "nav-library-index")
     page.get_by_test_id("position-call_center_agent").click()
     page.get_by_test_id("company-copy").click()
     page.get_by_test_id("use-in-company").click()

@@ -6,20 +6,17 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.people import PHONE, log_in
 from tests.web.conftest import walk_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 WEBHOOK = "https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123456789abcdefcafe"
 
 
 def _login(page: Page, base: str, name: str) -> None:
     page.set_viewport_size(PHONE)
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", name)
-    page.fill("#id_password", "pw-" + name)
-    page.click("button[type=submit]")
+    log_in(page, base, name)
     expect(page.get_by_test_id("notify-bell")).to_be_visible()
 
 

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from kaohe.web.appraisal.models import Cycle
 from kaohe.web.schemes.models import CompanyScheme
-from tests.browser.test_journeys import PHONE, WIDE, login, menu, no_sideways_scroll
+from tests.browser.people import PHONE, WIDE, choose_language, login, menu, no_sideways_scroll
 from tests.schemes_web.agent_month import SCHEME_ID, october_with_results
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -143,10 +143,7 @@ def test_the_scheme_pages_on_a_phone_and_in_english(browser: Browser, live_serve
     for locale, viewport in (("zh-CN", PHONE), ("en-US", WIDE), ("en-US", PHONE)):
         page = login(browser, live_server.url, "hr", viewport=viewport, locale=locale)
         if locale.startswith("en"):  # chosen from the menu, not left to the browser's language
-            if viewport["width"] < 992:
-                page.get_by_test_id("menu-toggle").click()
-            page.get_by_test_id("language").select_option("en")
-            page.wait_for_load_state("load")
+            choose_language(page, "en")
         menu(page, "setup", "nav-schemes-index")
         lang = "en" if locale.startswith("en") else "zh"
         _fits(page)

@@ -9,45 +9,17 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.people import LAPTOP, PHONE, log_in, menu
 from tests.web.conftest import walk_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LAPTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 WORDS = {  # what HR clicks, as the page writes it
     "zh-hans": {"employees": "员工", "add": "新增员工", "login": "创建登录账号", "grant": "授予角色",
                 "org": "组织架构", "add_team": "新增班组", "setup": "设置"},
     "en": {"employees": "Employees", "add": "Add an employee", "login": "Create a login", "grant": "Grant a role",
            "org": "Org tree", "add_team": "Add a team", "setup": "Setup"},
 }
-
-
-def _login(page: Page, base: str, name: str, language: str) -> None:
-    page.goto(f"{base}/login/")
-    if language != "zh-hans":
-        toggle = page.get_by_test_id("menu-toggle")
-        if toggle.is_visible():  # on a phone the language menu sits in the collapsed menu
-            toggle.click()
-        page.select_option("select[name=language]", language)
-        page.wait_for_load_state()
-    page.fill("#id_username", name)
-    page.fill("#id_password", "pw-" + name)
-    page.locator("main button[type=submit]").click()
-    expect(page.get_by_test_id("current-user")).to_have_text(name)
-
-
-def _menu(page: Page, group: str, entry: str) -> None:
-    """Open a menu entry the way a person does: on a phone, first the collapsed menu."""
-    page.wait_for_load_state("load")  # until the style sheet is in, the collapsed menu's toggle looks visible
-    toggle = page.get_by_test_id("menu-toggle")
-    if toggle.is_visible():
-        toggle.click()
-        expect(page.locator("#kaohe-menu")).to_be_visible()
-    group_link = page.get_by_test_id(f"nav-group-{group}")
-    if group_link.count():
-        group_link.click()
-    page.get_by_test_id(entry).click()
 
 
 def _fits(page: Page) -> tuple[int, int]:
@@ -61,10 +33,10 @@ def test_hr_adds_an_employee_creates_a_login_grants_a_role_and_edits_the_org_tre
     from kaohe.web.org.models import Employee, RoleAssignment, Team
 
     page.set_viewport_size(viewport)
-    _login(page, live_server.url, "hr", language)
+    log_in(page, live_server.url, "hr", language)
     w = WORDS[language]
     shot(page, "home")
-    _menu(page, "setup", "nav-ui-setup_employees")
+    menu(page, "setup", "nav-ui-setup_employees")
     expect(page.locator("h1")).to_contain_text(w["employees"])
     shot(page, "directory")
     page.get_by_test_id("add-employee").click()
@@ -102,7 +74,7 @@ def test_hr_adds_an_employee_creates_a_login_grants_a_role_and_edits_the_org_tre
     assert RoleAssignment.objects.filter(user__username="zhaoliu", role="qa").exists()
     shot(page, "role-granted")
 
-    _menu(page, "setup", "nav-ui-setup_org")
+    menu(page, "setup", "nav-ui-setup_org")
     expect(page.get_by_test_id("org-tree")).to_contain_text("一组")
     page.get_by_test_id("add-team").click()
     team_form = page.get_by_test_id("team-form")
@@ -123,7 +95,7 @@ def test_on_a_phone_the_agent_pages_and_the_director_dashboard_fit_the_screen(
         page, live_server, org, sheet, shot, language):
     sheet = walk_to(org, sheet, "acknowledged")
     page.set_viewport_size(PHONE)
-    _login(page, live_server.url, "agent", language)
+    log_in(page, live_server.url, "agent", language)
     menu = page.locator("#kaohe-menu")
     expect(menu).to_be_hidden()  # the menu is collapsed behind its button
     expect(page.get_by_test_id("menu-toggle")).to_be_visible()
@@ -144,7 +116,7 @@ def test_on_a_phone_the_agent_pages_and_the_director_dashboard_fit_the_screen(
     expect(menu).to_be_visible()
     shot(page, "agent-menu-open")
     page.context.clear_cookies()
-    _login(page, live_server.url, "director", language)
+    log_in(page, live_server.url, "director", language)
     page.goto(f"{live_server.url}/reports/cycle/{sheet.cycle_id}/")
     page.wait_for_load_state("networkidle")
     expect(page.get_by_test_id("report-distribution").locator("canvas, svg").first).to_be_attached()  # drawn
