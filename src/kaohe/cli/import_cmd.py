@@ -34,6 +34,9 @@ def import_command(
     sheet: str = typer.Option(None, "--sheet", help="XLSX 工作表 / worksheet name"),
     timezone: str = typer.Option(None, "--timezone", help="无时区时间的时区 / zone of naive timestamps in the file (default UTC)"),
     skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help="跳过错误行并导入其余 / load the good rows, list the skipped ones"),
+    correct: bool = typer.Option(False, "--correct", help="更正文件：已导入的同键记录被替换（旧记录保留在 _superseded）/ "
+                                 "a correction file: rows whose key is already loaded replace the stored rows "
+                                 "(the old rows are kept in _superseded)"),
     org: Path = typer.Option(None, "--org", help="组织表文件或数据目录 / org table (file or data dir) to check employee ids"),
     report: Path = typer.Option(None, "--report", help="把全部错误写入 CSV / write every error to this CSV"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果 / print the result as JSON"),
@@ -55,6 +58,9 @@ def import_command(
     for f in files:
         src = source or (None if table or mapping else _detect(f))
         if src is not None and src != "table":
+            if correct:
+                raise typer.BadParameter("--correct 仅用于 --table/--mapping 导入的标准表文件 / --correct works for "
+                                         "files imported with --table or --mapping", param_hint="--correct")
             rep = _import_source(f, data, src, options, mapping=mapping, hold_cdr=hold_cdr, timezone=timezone,
                                  encoding=encoding, delimiter=delimiter, fmt=fmt, sheet=sheet,
                                  skip_bad_rows=skip_bad_rows, org=org)
@@ -71,7 +77,7 @@ def import_command(
             try:
                 rep = import_file(f, data, table=table, mapping=mapping, encoding=encoding, delimiter=delimiter,
                                   format=fmt, sheet=sheet, timezone=timezone, skip_bad_rows=skip_bad_rows,
-                                  org=org, progress=lambda n, task=task: bar.update(task, completed=n))
+                                  org=org, correct=correct, progress=lambda n, task=task: bar.update(task, completed=n))
             except MappingError as exc:
                 raise typer.BadParameter("; ".join(exc.problems), param_hint="--mapping") from None
             except (ValueError, KeyError) as exc:

@@ -84,6 +84,7 @@ def import_file(
     progress: Callable[[int], None] | None = None,
     raise_on_error: bool = False,
     dry_run: bool = False,
+    correct: bool = False,
 ) -> ImportReport:
     """Validate ``path`` and load it into ``store`` as one batch of ``table``.
 
@@ -98,6 +99,11 @@ def import_file(
       directory, or an ``org`` table in the store) and ``check_org`` is true.
     - ``dry_run``: every check against the real store (keys already stored included), nothing
       committed — what an upload page shows before the user confirms.
+    - ``correct``: a correction file. Rows whose key is already stored with different values
+      replace the stored rows (``Store.supersede``: the replaced rows are kept in
+      ``DATA/_superseded`` and the rollups refold exactly) instead of being refused; rows with
+      new keys are added; ``report.superseded`` / ``report.rows_replaced`` say what was (with
+      ``dry_run``: would be) replaced. Still one outcome: any bad row and nothing changes.
     - A file over MAX_FILE_BYTES is refused before it is read.
     """
     path = Path(path)
@@ -199,7 +205,8 @@ def import_file(
         if report.errors_total and not skip_bad_rows:
             report.skipped_rows = []
             return fail()
-        final = _check_keys(store, schema, staged if writer.rows else None, report, skip_bad_rows, path.name)
+        final = _check_keys(store, schema, staged if writer.rows else None, report, skip_bad_rows, path.name,
+                            correct=correct)
         if report.errors_total and not skip_bad_rows:
             report.skipped_rows = []
             return fail()
@@ -207,13 +214,17 @@ def import_file(
         report.rows_loaded = _count_rows(final) if final else 0
         if dry_run:
             return report
-        store.commit(schema.name, final, {
+        meta = {
             "batch_id": batch_id, "source": str(path.resolve()), "file_sha256": report.file_sha256,
             "mapping": m.name, "encoding": report.encoding, "rows_read": report.rows_read,
             "rows_loaded": report.rows_loaded, "rows_already_present": report.rows_already_present,
             "rows_skipped": len(report.skipped_rows),
             "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        })
+        }
+        if report.rows_replaced and final is not None:
+            _supersede(store, schema.name, final, meta, report)
+        else:
+            store.commit(schema.name, final, meta)
         report.committed = True
         return report
     except SourceError as exc:
@@ -286,9 +297,33 @@ def _count_rows(path: Path) -> int:
     return int(pq.ParquetFile(path).metadata.num_rows)
 
 
+def _supersede(store: Store, table: str, final: Path, meta: dict[str, Any], report: ImportReport) -> None:
+    """Commit a correction file: its rows replace the stored rows with the same keys, as one new batch
+    (``Store.supersede`` names the batch; the rows keep their source row numbers)."""
+    import pyarrow.parquet as pq
+
+    data = pq.read_table(final).drop_columns([BATCH_COLUMN])
+    meta = {k: v for k, v in meta.items() if k != "batch_id"}
+    report.batch_id = store.supersede(table, data, **meta)
+    entry = next((e for e in store.batches(table) if e["batch_id"] == report.batch_id), None)
+    if entry is not None:  # what the store replaced, as it counted it
+        report.superseded = {str(b): int(n) for b, n in (entry.get("supersedes") or {}).items()}
+        report.rows_replaced = sum(report.superseded.values())
+
+
+def _key_text(key: tuple[str, ...] | list[str], values: Any) -> str:
+    """A stored key as the user reads it: the value alone for a one-column key, else column=value pairs."""
+    if len(key) == 1:
+        return "" if values[0] is None else str(values[0])
+    return ", ".join(f"{k}={'' if v is None else v}" for k, v in zip(key, values, strict=True))
+
+
 def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: ImportReport,
-                skip_bad_rows: bool, file: str) -> Path | None:
-    """Duplicate keys inside the file and against the store. Returns the file to commit."""
+                skip_bad_rows: bool, file: str, *, correct: bool = False) -> Path | None:
+    """Duplicate keys inside the file and against the store. Returns the file to commit.
+
+    With ``correct``, a row whose key is stored with different values stays in (it replaces the
+    stored row on commit) and is counted in ``report.superseded`` instead of being an error."""
     if staged is None:
         return None
     import duckdb
@@ -314,19 +349,27 @@ def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: 
         same = " AND ".join(f's."{c}" IS NOT DISTINCT FROM t."{c}"' for c in schema.names)
         # keys may hold empty parts (interval_stats: a queue row has no agent); empty equals empty
         on = " AND ".join(f's."{k}" IS NOT DISTINCT FROM t."{k}"' for k in schema.key)
+        key_cols = ", ".join(f's."{k}"' for k in schema.key)
         hits = con.execute(
-            f"SELECT s.{ROW_COLUMN}, t.{BATCH_COLUMN}, t.{ROW_COLUMN}, ({same}) AS same "
+            f"SELECT s.{ROW_COLUMN}, t.{BATCH_COLUMN}, t.{ROW_COLUMN}, ({same}) AS same, {key_cols} "
             f"FROM {src} s JOIN read_parquet('{store.table_glob(schema.name)}', union_by_name=true) t ON {on}"
         ).fetchall()
-        for row, batch, trow, identical in hits:
-            if row in drop:
+        replacing: set[int] = set()
+        for row, batch, trow, identical, *stored_key in hits:
+            if row in drop or row in replacing:
+                continue
+            if correct and not identical:
+                replacing.add(row)
+                report.rows_replaced += 1
+                report.superseded[batch] = report.superseded.get(batch, 0) + 1
                 continue
             drop.add(row)
             if identical:
                 report.rows_already_present += 1
             else:
                 report.add_error(RowError(file, row, "+".join(schema.key),
-                                          f"key already stored with different values (batch {batch}, row {trow})"),
+                                          f"key already stored with different values (batch {batch}, row {trow})",
+                                          _key_text(schema.key, stored_key)),
                                  "key already stored with different values")
     if report.errors_total and skip_bad_rows:
         bad = {e.row for e in report.errors if e.row is not None}

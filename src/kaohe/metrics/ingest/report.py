@@ -69,6 +69,9 @@ class ImportReport:
     skip_bad_rows: bool = False
     already_imported_batch: str | None = None
     committed: bool = False
+    # import with correct=True: older batch id -> rows of it the file's rows replace
+    superseded: dict[str, int] = field(default_factory=dict)
+    rows_replaced: int = 0
 
     def add_error(self, err: Problem, category: str | None = None) -> None:
         self.errors_total += 1
@@ -96,6 +99,10 @@ class ImportReport:
             return "\n".join(lines)
         lines.append(f"  rows read {self.rows_read}, loaded {self.rows_loaded}, "
                      f"already present {self.rows_already_present}, bad {len(self.bad_rows)}")
+        if self.rows_replaced:
+            batches = ", ".join(f"{b}: {n}" for b, n in sorted(self.superseded.items()))
+            lines.append(f"  {self.rows_replaced} 行更正了已导入的记录 / {self.rows_replaced} rows corrected records "
+                         f"already loaded (batch: rows {batches})")
         for d in self.defects.values():
             lines.append(f"  defect {d.id}: {d.count} rows — {d.description} (e.g. rows {d.sample_rows[:5]})")
         for e in self.errors[:50]:
@@ -114,6 +121,7 @@ class ImportReport:
             "file_sha256": self.file_sha256, "encoding": self.encoding, "mapping": self.mapping,
             "rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
             "rows_already_present": self.rows_already_present,
+            "rows_replaced": self.rows_replaced, "superseded": dict(self.superseded),
             "errors_total": self.errors_total,
             "errors": [{"file": e.file, "row": e.row, "column": e.column, "reason": e.message_en, "value": e.value,
                         "code": e.code, "message_zh": e.message_zh, "message_en": e.message_en}
