@@ -162,6 +162,8 @@ class UploadBatch(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     loaded_at = models.DateTimeField(null=True, blank=True)
+    # the rows correct records already loaded: a stored row with the same key is replaced (Store.supersede)
+    correct = models.BooleanField(default=False)
 
 
 class ColumnMapping(models.Model):
@@ -231,6 +233,14 @@ class KpiComputation(models.Model):
     engine_version = models.CharField(max_length=64, blank=True)
     batches = models.JSONField(default=list)  # event-store batch ids used
     row_counts = models.JSONField(default=dict)  # table → rows read
+
+    class ReadFrom(models.TextChoices):
+        ROLLUPS = "rollups", "按日汇总 Daily rollups"
+        RECORDS = "records", "明细记录 Records"
+        MIXED = "mixed", "部分汇总、部分明细 Partly rollups, partly records"
+
+    # where compute_kpis read the values from ("" for values given directly)
+    read_from = models.CharField(max_length=16, choices=ReadFrom.choices, blank=True, default="")
     superseded_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:

@@ -22,6 +22,7 @@ ACTIONS: dict[str, Any] = {
     "kpi.compute": _("KPIs computed"),
     "upload.validate": _("Upload checked"),
     "upload.load": _("Upload loaded"),
+    "upload.correct": _("Correction loaded (replaced rows loaded before)"),
     "records.push": _("Records received through the API"),
     "scheme.snapshot": _("Scheme version recorded"),
     "interview.record": _("Interview recorded"),

@@ -216,6 +216,10 @@ class UploadForm(forms.Form):
     source = forms.CharField(label=_("Source"), required=False, max_length=200,
                              help_text=_("The system the file comes from. A source mapped before is reused."))
     file = forms.FileField(label=_("File (CSV, XLSX or Parquet)"))
+    correct = forms.BooleanField(
+        label=_("These rows correct records already loaded (replace them)"), required=False,
+        help_text=_("A row whose key (a call's id, for example) was loaded before replaces the stored row; the "
+                    "check shows how many rows of which earlier uploads are replaced before anything is loaded."))
 
     def __init__(self, *args, tables: list[tuple[str, str]], sources: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import shutil
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,6 +30,8 @@ from kaohe.web.audit.services import record
 from kaohe.web.errors import IllegalTransition, InvalidInput, ValidationReport
 from kaohe.web.org.models import Employee
 from kaohe.web.permissions import require
+
+log = logging.getLogger(__name__)
 
 
 def params_key(params: Mapping[str, Any] | None, kpi: str | None = None) -> str:
@@ -94,11 +98,14 @@ def _sha256(path: Path) -> str:
 
 
 def validate_upload(cycle: Cycle, actor: Any, *, path: Path, file_name: str, table: str | None = None,
-                    mapping: str | None = None, timezone_name: str | None = None) -> UploadBatch:
+                    mapping: str | None = None, timezone_name: str | None = None,
+                    correct: bool = False) -> UploadBatch:
     """Check a file of records and keep it for confirmation; the report lists every bad row.
 
     `timezone_name` is the zone of times written without one (default: the company's zone;
-    exports of Kaohe's own event store are naive UTC).
+    exports of Kaohe's own event store are naive UTC). `correct`: the rows correct records
+    already loaded; a row whose key is stored replaces the stored row (the report says how many
+    rows of which earlier uploads) instead of being refused as a duplicate.
     """
     from kaohe.metrics.ingest import import_file
 
@@ -116,12 +123,14 @@ def validate_upload(cycle: Cycle, actor: Any, *, path: Path, file_name: str, tab
     with store_lock(store_dir(company)):
         store = _store(company)
         write_org(store, company)
-    report = import_file(kept, store, table=table, mapping=mapping, timezone=tz, dry_run=True)
+    report = import_file(kept, store, table=table, mapping=mapping, timezone=tz, dry_run=True,
+                         **_correcting(correct))
     batch = UploadBatch.objects.create(
         cycle=cycle, table=report.table, mapping=mapping or "", timezone=tz, file_name=Path(file_name).name,
         stored_path=str(kept), sha256=digest,
         status=UploadBatch.Status.VALIDATED if report.ok else UploadBatch.Status.REJECTED,
-        rows_read=report.rows_read, report=report.to_dict(), uploaded_by=actor)
+        rows_read=report.rows_read, report={**report.to_dict(), **replaced_uploads(company, report)},
+        uploaded_by=actor, correct=correct)
     record(actor, "upload.validate", batch, after={"file": batch.file_name, "table": batch.table,
                                                    "ok": report.ok, "rows": report.rows_read,
                                                    "errors": report.errors_total}, company_id=company.pk)
@@ -147,7 +156,7 @@ def confirm_upload(batch: UploadBatch, actor: Any) -> UploadBatch:
         store = _store(cycle.company)
         write_org(store, cycle.company)
         report = import_file(batch.stored_path, store, table=batch.table, mapping=batch.mapping or None,
-                             timezone=batch.timezone or cycle.company.time_zone)
+                             timezone=batch.timezone or cycle.company.time_zone, **_correcting(batch.correct))
         if not report.ok:
             UploadBatch.objects.filter(pk=batch.pk).update(status=UploadBatch.Status.REJECTED,
                                                            report=report.to_dict())
@@ -157,11 +166,53 @@ def confirm_upload(batch: UploadBatch, actor: Any) -> UploadBatch:
             UploadBatch.objects.filter(pk=batch.pk).update(
                 status=UploadBatch.Status.LOADED, rows_loaded=report.rows_loaded,
                 batch_id=report.batch_id or report.already_imported_batch or "", loaded_at=timezone.now(),
-                report=report.to_dict())
+                report={**report.to_dict(), **replaced_uploads(cycle.company, report)})
             batch.refresh_from_db()
-            record(actor, "upload.load", batch, after={"batch_id": batch.batch_id, "rows_loaded": batch.rows_loaded},
-                   company_id=cycle.company_id)
+            _record_load(batch, actor)
     return batch
+
+
+def _correcting(correct: bool) -> dict[str, Any]:
+    """import_file's option for a correction file (left out otherwise)."""
+    return {"correct": True} if correct else {}
+
+
+def replaced_uploads(company: Any, report: Any) -> dict[str, Any]:
+    """Which earlier uploads a correction replaces rows of, named as people know them (the file name),
+    for the report page: {"replaced": [{"file": ..., "rows": n, "upload": pk or None}], "rows_replaced": n}."""
+    superseded: Mapping[str, int] = getattr(report, "superseded", None) or {}
+    if not superseded:
+        return {}
+    uploads = {b.batch_id: b for b in UploadBatch.objects.filter(cycle__company=company,
+                                                                   batch_id__in=list(superseded))
+               .order_by("uploaded_at")}
+    sources: dict[str, str] = {}
+    missing = [b for b in superseded if b not in uploads]
+    if missing:  # loaded outside the web app (the command line, an API client): the store names the file
+        for entry in _store(company).batches():
+            if entry.get("batch_id") in missing and entry.get("source"):
+                sources[str(entry["batch_id"])] = Path(str(entry["source"])).name
+    replaced = []
+    for batch_id, rows in sorted(superseded.items(), key=lambda kv: (-kv[1], kv[0])):
+        up = uploads.get(batch_id)
+        replaced.append({"file": up.file_name if up is not None else sources.get(batch_id, ""),
+                         "upload": up.pk if up is not None else None, "rows": int(rows),
+                         "loaded_at": up.loaded_at.isoformat() if up is not None and up.loaded_at else None})
+    return {"replaced": replaced, "rows_replaced": int(getattr(report, "rows_replaced", 0) or 0)}
+
+
+def _record_load(batch: UploadBatch, actor: Any) -> None:
+    """The audit trail of a load; a correction also says which earlier uploads lost how many rows."""
+    company_id = batch.cycle.company_id
+    record(actor, "upload.load", batch, after={"batch_id": batch.batch_id, "rows_loaded": batch.rows_loaded},
+           company_id=company_id)
+    if batch.correct:
+        report = batch.report or {}
+        record(actor, "upload.correct", batch, after={
+            "file": batch.file_name, "table": batch.table, "batch_id": batch.batch_id,
+            "rows_replaced": int(report.get("rows_replaced", 0) or 0),
+            "replaced": [{"file": r.get("file", ""), "rows": r.get("rows", 0)} for r in report.get("replaced", [])],
+            "superseded": report.get("superseded", {})}, company_id=company_id)
 
 
 def current_computation(cycle: Cycle) -> KpiComputation | None:
@@ -211,6 +262,112 @@ def _led_entity(emp: Employee, scope: str, company: Any) -> str | None:
     return None if team is None else str(team)
 
 
+# --- rollups of a company's store (kaohe.metrics.rollups) --------------------------------------------
+
+_ROLLUP_CACHES: dict[str, Any] = {}
+_ROLLUP_CACHES_LOCK = threading.Lock()
+
+
+def _file_checked_cache() -> Any:
+    """A RollupCache that also compares each day file's identity (inode, size, modification time).
+
+    The cache alone keys a day by the rollups' generation number, and a full rebuild (a changed KPI
+    definition adds a spec, another zone) starts the generations again at 1: the same (day, generation)
+    would then serve the old file's columns. A rebuilt file is a new file, so its identity tells."""
+    from kaohe.metrics.rollups import RollupCache
+
+    class FileCheckedCache(RollupCache):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stamps: dict[tuple[str, str], tuple[int, int, int, int]] = {}
+
+        def get(self, root: Path, group: str, day: str, gen: int) -> Any:
+            st = (root / group / f"{day}.parquet").stat()
+            stamp = (gen, st.st_ino, st.st_size, st.st_mtime_ns)
+            if self.stamps.get((group, day)) != stamp:
+                self.tables.pop((group, day), None)
+                self.stamps[(group, day)] = stamp
+            return super().get(root, group, day, gen)
+
+    return FileCheckedCache()
+
+
+def rollup_cache(company: Any) -> Any:
+    """The process's RollupCache of a company's store: the day partitions read by earlier computations,
+    so a month-to-date recompute reads again only the days whose rollups changed (its `reads` lists
+    every day partition read from disk)."""
+    key = str(store_dir(company))
+    with _ROLLUP_CACHES_LOCK:
+        cache = _ROLLUP_CACHES.get(key)
+        if cache is None:
+            cache = _ROLLUP_CACHES[key] = _file_checked_cache()
+        return cache
+
+
+def rollup_specs(company: Any, cycle: Cycle | None = None) -> list[Any]:
+    """The KPI specs the company's rollups hold: every rolled-up KPI at its defaults (what a fold after
+    an import keeps) plus the ones the open cycles' schemes use, with the company's KPI definitions.
+
+    The list depends on the company's schemes and definitions only, not on the cycle computed, so
+    computing one cycle after another does not rebuild the rollups; a changed definition does."""
+    from kaohe.metrics.catalog.registry import KpiError, get_kpi, kpi_spec
+    from kaohe.metrics.rollups import default_specs
+
+    cycles = list(Cycle.objects.filter(company=company, status=Cycle.Status.OPEN))
+    if cycle is not None and cycle.pk not in {c.pk for c in cycles}:
+        cycles.append(cycle)
+    specs = list(default_specs())
+    for c in cycles:
+        for kpi, params, _scopes in _company_definitions(company, _requested_specs(c)).values():
+            try:
+                if not get_kpi(kpi).rollup:
+                    continue
+                specs.append(kpi_spec((kpi, params)))
+            except KpiError:
+                continue  # compute_kpis reports the bad KPI itself
+    return specs
+
+
+def ensure_rollups(store: Any, company: Any, specs: list[Any]) -> bool:
+    """Bring the store's rollups up to date for `specs` (call under the store lock). Never raises:
+    rollups that fail to build stay stale, and compute_kpis then reads the records."""
+    from kaohe.metrics.rollups import refresh_rollups
+
+    try:
+        refresh_rollups(store, tz=company.time_zone, specs=specs)
+    except Exception:  # noqa: BLE001 - a computation never waits on its rollups
+        log.exception("rollups of %s not refreshed; KPIs are computed from the records", store.root)
+        return False
+    return True
+
+
+def _read_from(root: Path, company: Any, period: str, specs: list[Any]) -> str:
+    """Whether compute_kpis will read `specs` from the rollups, the records, or both (as it decides:
+    rollups current, whole local days in the rollups' zone, the spec rolled up)."""
+    from kaohe.metrics.backends import EventSource
+    from kaohe.metrics.catalog.periods import Period
+    from kaohe.metrics.catalog.registry import KpiError, kpi_spec
+    from kaohe.metrics.rollups import open_view, spec_key
+
+    try:
+        # open_view looks at the directory only (its manifests and files), no backend is opened
+        view = open_view(EventSource(None, data_dir=Path(root)), Period.parse(period), company.time_zone)
+    except Exception:  # noqa: BLE001 - the records are the answer whenever the rollups cannot say
+        view = None
+    if view is None or not specs:
+        return "records"
+    rolled = {k for info in view.m.get("groups", {}).values() if info.get("keys") for k in info.get("specs", [])}
+    served = 0
+    for item in specs:
+        try:
+            served += spec_key(kpi_spec(item)) in rolled
+        except KpiError:
+            continue
+    if served == 0:
+        return "records"
+    return "rollups" if served == len(specs) else "mixed"
+
+
 def compute_cycle_kpis(cycle: Cycle, actor: Any) -> KpiComputation:
     """Compute every KPI the cycle's schemes use, for every employee, from the event store."""
     from kaohe.metrics.calendar import CalendarNotLoaded
@@ -229,13 +386,16 @@ def compute_cycle_kpis(cycle: Cycle, actor: Any) -> KpiComputation:
         wanted = _company_definitions(company, _requested_specs(cycle))
         levels = {"self": "agent", "team": "team", "department": "department", "center": "center"}
         scopes = set().union(*(s for _, _, s in wanted.values())) if wanted else set()
+        # the rollups first: built once, then each committed import is folded into them (Store.commit)
+        ensure_rollups(store, company, rollup_specs(company, cycle))
+        read_from = _read_from(store.root, company, cycle.label, [(k, p) for k, p, _ in wanted.values()])
         try:
             values = compute_kpis(str(store.root), [(k, p) for k, p, _ in wanted.values()], cycle.label,
                                   [levels[s] for s in sorted(scopes)] or ["agent"], tz=company.time_zone,
                                   calendar=company_calendar(company),
                                   # a table nobody uploaded yields missing values (None), which the
                                   # sheets then report per their scheme's missing-value policy
-                                  missing_tables="missing")
+                                  missing_tables="missing", rollup_cache=rollup_cache(company))
         except CalendarNotLoaded as exc:
             raise UnknownCalendar(
                 f"尚未载入 {exc.year} 年的法定节假日安排，无法计算按工作日统计的指标；请绩效管理员导入该年的节假日与调休工作日",
@@ -272,7 +432,7 @@ def compute_cycle_kpis(cycle: Cycle, actor: Any) -> KpiComputation:
                              "sample_size": None if v is None else v.sample_size,
                              "unit": "" if v is None else v.unit})
     return _store_computation(cycle, actor, rows, source="metrics", batches=sorted(batches),
-                              row_counts=row_counts)
+                              row_counts=row_counts, read_from=read_from)
 
 
 def _company_definitions(company: Any, wanted: dict[tuple[str, str], tuple[str, dict[str, Any], set[str]]]
@@ -284,7 +444,7 @@ def _company_definitions(company: Any, wanted: dict[tuple[str, str], tuple[str, 
 
 
 def _store_computation(cycle: Cycle, actor: Any, rows: list[dict[str, Any]], *, source: str,
-                       batches: list[str], row_counts: dict[str, int]) -> KpiComputation:
+                       batches: list[str], row_counts: dict[str, int], read_from: str = "") -> KpiComputation:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -296,12 +456,13 @@ def _store_computation(cycle: Cycle, actor: Any, rows: list[dict[str, Any]], *, 
         number = (KpiComputation.objects.filter(cycle=cycle).aggregate(m=Max("number"))["m"] or 0) + 1
         comp = KpiComputation.objects.create(cycle=cycle, number=number, computed_at=timezone.now(),
                                              computed_by=actor, source=source, engine_version=engine,
-                                             batches=batches, row_counts=row_counts)
+                                             batches=batches, row_counts=row_counts, read_from=read_from)
         KpiValue.objects.bulk_create([KpiValue(computation=comp, **r) for r in rows], batch_size=1000)
         if previous is not None:
             KpiComputation.objects.filter(pk=previous.pk).update(superseded_by=comp)
         record(actor, "kpi.compute", comp, after={"number": number, "values": len(rows), "source": source,
-                                                  "batches": batches, "row_counts": row_counts},
+                                                  "batches": batches, "row_counts": row_counts,
+                                                  **({"read_from": read_from} if read_from else {})},
                before=None if previous is None else {"number": previous.number}, company_id=cycle.company_id)
     return comp
 
@@ -357,7 +518,7 @@ def kpi_provenance(kpi_value: KpiValue) -> dict[str, Any]:
     uploads = list(UploadBatch.objects.filter(cycle=comp.cycle, batch_id__in=comp.batches).values(
         "id", "file_name", "table", "rows_loaded", "batch_id", "loaded_at"))
     return {"computation": comp.number, "computed_at": comp.computed_at, "source": comp.source,
-            "engine_version": comp.engine_version, "batches": comp.batches, "row_counts": comp.row_counts,
+            "engine_version": comp.engine_version, "read_from": comp.read_from, "batches": comp.batches, "row_counts": comp.row_counts,
             "uploads": uploads, "superseded": comp.superseded_by_id is not None,
             "kpi": kpi_value.kpi, "params": kpi_value.params_key, "scope": kpi_value.scope,
             "value": kpi_value.value, "sample_size": kpi_value.sample_size}
@@ -484,8 +645,11 @@ def save_column_mapping(company: Any, actor: Any, *, table: str, source: str, he
     return mapping
 
 
-def receive_upload(cycle: Cycle, actor: Any, *, path: Path, file_name: str, table: str, source: str = "") -> Any:
-    """Keep an uploaded file and create its batch, waiting for a mapping or a check (nothing is read yet)."""
+def receive_upload(cycle: Cycle, actor: Any, *, path: Path, file_name: str, table: str, source: str = "",
+                   correct: bool = False) -> Any:
+    """Keep an uploaded file and create its batch, waiting for a mapping or a check (nothing is read yet).
+
+    `correct`: the file's rows correct records already loaded (see `validate_upload`)."""
     from kaohe.web.appraisal.models import ColumnMapping
 
     require(actor, "upload_records", cycle)
@@ -504,7 +668,7 @@ def receive_upload(cycle: Cycle, actor: Any, *, path: Path, file_name: str, tabl
         batch = UploadBatch.objects.create(
             cycle=cycle, table=table, timezone=company.time_zone, file_name=Path(file_name).name,
             stored_path=str(kept), sha256=digest, status=UploadBatch.Status.REJECTED, uploaded_by=actor,
-            report={"errors_total": 1, "rows_read": 0, "source": source.strip(), "headers": [],
+            correct=correct, report={"errors_total": 1, "rows_read": 0, "source": source.strip(), "headers": [],
                     "errors": [{"row": None, "column": None, "reason": problem.message_en,
                                 "message_zh": problem.message_zh, "message_en": problem.message_en}]})
         record(actor, "upload.validate", batch, after={"file": batch.file_name, "table": table, "ok": False},
@@ -517,9 +681,10 @@ def receive_upload(cycle: Cycle, actor: Any, *, path: Path, file_name: str, tabl
     batch = UploadBatch.objects.create(
         cycle=cycle, table=table, timezone=company.time_zone, file_name=Path(file_name).name, stored_path=str(kept),
         sha256=digest, status=UploadBatch.Status.CHECKING, uploaded_by=actor, column_mapping=saved,
-        report={"headers": headers, "source": source.strip()})
+        correct=correct, report={"headers": headers, "source": source.strip()})
     record(actor, "upload.receive", batch, after={"file": batch.file_name, "table": table, "source": source.strip(),
-                                                  "mapping": saved.pk if saved else None}, company_id=company.pk)
+                                                  "mapping": saved.pk if saved else None,
+                                                  **({"correct": True} if correct else {})}, company_id=company.pk)
     return batch
 
 
@@ -544,8 +709,10 @@ def check_upload(batch: UploadBatch, actor: Any, job: Any = None) -> UploadBatch
         store = _store(company)
         write_org(store, company)
     report = import_file(kept, store, table=None if mapping else batch.table, mapping=mapping,
-                         timezone=batch.timezone or company.time_zone, progress=progress, dry_run=True)
+                         timezone=batch.timezone or company.time_zone, progress=progress, dry_run=True,
+                         **_correcting(batch.correct))
     extra = {k: v for k, v in (batch.report or {}).items() if k in ("headers", "source")}
+    extra.update(replaced_uploads(company, report))
     # every (column, problem) with its full count: the stored rows stop at a few dozen per problem
     extra["error_counts"] = [[col, cat, n] for (col, cat), n in report.error_counts.items()]
     UploadBatch.objects.filter(pk=batch.pk).update(
@@ -574,8 +741,10 @@ def load_upload(batch: UploadBatch, actor: Any, job: Any = None) -> UploadBatch:
         write_org(store, cycle.company)
         mapping = _mapping_for(batch)
         report = import_file(batch.stored_path, store, table=None if mapping else batch.table, mapping=mapping,
-                             timezone=batch.timezone or cycle.company.time_zone, progress=progress)
+                             timezone=batch.timezone or cycle.company.time_zone, progress=progress,
+                             **_correcting(batch.correct))
         extra = {k: v for k, v in (batch.report or {}).items() if k in ("headers", "source")}
+        extra.update(replaced_uploads(cycle.company, report))
         if not report.ok:
             UploadBatch.objects.filter(pk=batch.pk).update(status=UploadBatch.Status.REJECTED,
                                                            report={**report.to_dict(), **extra})
@@ -587,8 +756,7 @@ def load_upload(batch: UploadBatch, actor: Any, job: Any = None) -> UploadBatch:
                 batch_id=report.batch_id or report.already_imported_batch or "", loaded_at=timezone.now(),
                 report={**report.to_dict(), **extra})
             batch.refresh_from_db()
-            record(actor, "upload.load", batch, after={"batch_id": batch.batch_id, "rows_loaded": batch.rows_loaded},
-                   company_id=cycle.company_id)
+            _record_load(batch, actor)
     return batch
 
 

@@ -48,7 +48,8 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
                     out.write(chunk)
             try:
                 batch = datasvc.receive_upload(cycle, request.user, path=path, file_name=incoming.name,
-                                               table=form.cleaned_data["table"], source=form.cleaned_data["source"])
+                                               table=form.cleaned_data["table"], source=form.cleaned_data["source"],
+                                               correct=bool(form.cleaned_data.get("correct")))
             except InvalidInput as error:
                 put_on_form(form, error)
             except (ValueError, OSError) as error:
@@ -156,7 +157,11 @@ def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     if svc_job.status == Job.Status.DONE:
                         batch.refresh_from_db()
-                        if batch.status == UploadBatch.Status.LOADED:
+                        if batch.status == UploadBatch.Status.LOADED and batch.correct:
+                            messages.success(request, _("%(n)d rows loaded, %(r)d of them replacing rows loaded "
+                                                        "before.") % {"n": batch.rows_loaded,
+                                                                      "r": (batch.report or {}).get("rows_replaced", 0)})
+                        elif batch.status == UploadBatch.Status.LOADED:
                             messages.success(request, _("%(n)d rows loaded.") % {"n": batch.rows_loaded})
                         else:
                             messages.error(request, _("The file could not be loaded; see the report."))
@@ -178,7 +183,8 @@ def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows, "page": min(max(1, page_no), pages), "pages": pages, "page_range": range(1, pages + 1),
         "errors_total": report.get("errors_total", len(errors)), "errors_kept": len(errors),
         "defects": report.get("defects", {}), "job": job, "job_text": _job_text(job), "running": running,
-        "source": report.get("source", ""), "mapping": batch.column_mapping})
+        "source": report.get("source", ""), "mapping": batch.column_mapping,
+        "rows_replaced": int(report.get("rows_replaced", 0) or 0), "replaced": report.get("replaced", [])})
 
 
 __all__ = ["upload", "upload_job", "upload_mapping", "upload_report", "svc"]
