@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kaohe.metrics.events import BATCH_COLUMN, ROW_COLUMN, get_table
@@ -231,6 +232,20 @@ class Store:
         return removed
 
 
+DICTIONARY_SAMPLE_ROWS = 16_384
+
+
+def _dictionary_columns(data: pa.Table) -> list[str]:
+    """Columns worth dictionary encoding, judged on the first rows: those with at most one distinct
+    value in ten (queue, direction, outcome, state, the batch id …). A column of mostly distinct values
+    (ids, times, durations) overflows the dictionary page and falls back to plain encoding anyway, after
+    the cost of building it: writing 1M calls that way took twice the CPU and gave a larger file."""
+    sample = data.slice(0, DICTIONARY_SAMPLE_ROWS)
+    n = sample.num_rows
+    return [name for name, col in zip(sample.column_names, sample.columns, strict=True)
+            if col.null_count == n or pc.count_distinct(col, mode="all").as_py() * 10 <= n]
+
+
 class BatchWriter:
     """Streams record batches of one canonical table into a staging Parquet file."""
 
@@ -258,7 +273,8 @@ class BatchWriter:
                 data = data.append_column(f.name, pa.nulls(n, f.type))
         data = data.select(self.schema.names).cast(self.schema)
         if self._writer is None:
-            self._writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")
+            self._writer = pq.ParquetWriter(self.path, self.schema, compression="zstd",
+                                            use_dictionary=_dictionary_columns(data))
         self._writer.write_table(data, row_group_size=1 << 20)
         self.rows += n
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kaohe.metrics.events import BATCH_COLUMN, ROW_COLUMN, TableSchema
 from kaohe.metrics.ingest.fastpath import CleanConverter, plain_columns
@@ -168,6 +169,7 @@ def import_file(
     plain = plain_columns(m, header) if detect_format(path, opts.format) in ("csv", "parquet") else None
     clean = CleanConverter(schema, plain, tz, org_ids) if plain is not None else None
     staging = _Staging(writer)
+    file_keys = _FileKeys(schema)
     try:
         chunks: Iterator[tuple[Any, int]] = (
             iter_arrow_chunks(path, opts, report.encoding, structural) if clean is not None
@@ -191,6 +193,7 @@ def import_file(
                 out = typed.filter(pa.array(good)) if bad.any() else typed
                 out = out.append_column(BATCH_COLUMN, pa.repeat(pa.scalar(batch_id, pa.string()), out.num_rows))
                 out = out.append_column(ROW_COLUMN, pa.array(rows[good]))
+                file_keys.add(out)
                 staging.write(out)
             if progress:
                 progress(report.rows_read)
@@ -206,7 +209,7 @@ def import_file(
             report.skipped_rows = []
             return fail()
         final = _check_keys(store, schema, staged if writer.rows else None, report, skip_bad_rows, path.name,
-                            correct=correct)
+                            correct=correct, file_keys=file_keys)
         if report.errors_total and not skip_bad_rows:
             report.skipped_rows = []
             return fail()
@@ -318,14 +321,75 @@ def _key_text(key: tuple[str, ...] | list[str], values: Any) -> str:
     return ", ".join(f"{k}={'' if v is None else v}" for k, v in zip(key, values, strict=True))
 
 
+class _FileKeys:
+    """The key columns of the rows staged so far, kept in memory up to MAX_ROWS rows, so that a file
+    without a repeated key (nearly every file) is known to be so from one Arrow hash grouping instead
+    of a DuckDB query over the staging file; and the range of the key's time column, which bounds the
+    stored rows a key can collide with."""
+
+    MAX_ROWS = 20_000_000
+
+    def __init__(self, schema: TableSchema):
+        self.key = list(schema.key)
+        self.parts: list[pa.Table] | None = []
+        self.rows = 0
+        timed = [c.name for c in schema.columns if c.name in self.key and c.type in ("ts", "date")]
+        self.time_column = timed[0] if timed else None
+        self.low: Any = None
+        self.high: Any = None
+        self.time_nulls = False
+
+    def add(self, out: pa.Table) -> None:
+        if self.time_column is not None and out.num_rows:
+            col = out.column(self.time_column)
+            self.time_nulls |= col.null_count > 0
+            mm = pc.min_max(col)
+            lo, hi = mm["min"].as_py(), mm["max"].as_py()
+            if lo is not None:
+                self.low = lo if self.low is None else min(self.low, lo)
+                self.high = hi if self.high is None else max(self.high, hi)
+        if self.parts is None:
+            return
+        self.rows += out.num_rows
+        if self.rows > self.MAX_ROWS:
+            self.parts = None  # a huge file: DuckDB, which can spill to disk, looks for repeats
+        else:
+            self.parts.append(out.select(self.key))
+
+    def unique(self) -> bool | None:
+        """True when no key repeats in the file, False when one does, None when not kept."""
+        if self.parts is None:
+            return None
+        if not self.parts:
+            return True
+        keys = pa.concat_tables(self.parts)
+        # nulls form one group, as in SQL's GROUP BY: two rows with the same empty key part repeat it
+        return bool(keys.group_by(self.key).aggregate([]).num_rows == keys.num_rows)
+
+    def time_bound(self) -> tuple[str, Any, Any] | None:
+        """(column, first, last) when every staged row has a value in the key's time column."""
+        if self.time_column is None or self.time_nulls or self.low is None:
+            return None
+        return self.time_column, self.low, self.high
+
+
 def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: ImportReport,
-                skip_bad_rows: bool, file: str, *, correct: bool = False) -> Path | None:
+                skip_bad_rows: bool, file: str, *, correct: bool = False,
+                file_keys: _FileKeys | None = None) -> Path | None:
     """Duplicate keys inside the file and against the store. Returns the file to commit.
 
     With ``correct``, a row whose key is stored with different values stays in (it replaces the
-    stored row on commit) and is counted in ``report.superseded`` instead of being an error."""
+    stored row on commit) and is counted in ``report.superseded`` instead of being an error.
+
+    The store is read in two steps: the key columns of every stored row (only the row groups whose
+    time range can hold the file's keys when the key has a time column) find the rows whose key is
+    stored; only the files holding those are then read whole, to tell identical rows from changed ones."""
     if staged is None:
         return None
+    unique = file_keys.unique() if file_keys is not None else None
+    stored = store.has_table(schema.name)
+    if unique and not stored:
+        return staged
     import duckdb
 
     con = duckdb.connect()
@@ -334,7 +398,7 @@ def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: 
     keys = ", ".join(f'"{k}"' for k in schema.key)
     src = f"read_parquet('{staged}')"
     drop: set[int] = set()
-    dups = con.execute(
+    dups = [] if unique else con.execute(
         f"SELECT {keys}, list({ROW_COLUMN} ORDER BY {ROW_COLUMN}) FROM {src} "
         f"GROUP BY ALL HAVING count(*) > 1").fetchall()
     for rec in dups:
@@ -345,15 +409,26 @@ def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: 
                                       f"duplicate key ({key_text}); first on row {rows[0]}"),
                              "duplicate key in file")
             drop.add(r)
-    if store.has_table(schema.name):
+    if stored:
         same = " AND ".join(f's."{c}" IS NOT DISTINCT FROM t."{c}"' for c in schema.names)
         # keys may hold empty parts (interval_stats: a queue row has no agent); empty equals empty
         on = " AND ".join(f's."{k}" IS NOT DISTINCT FROM t."{k}"' for k in schema.key)
         key_cols = ", ".join(f's."{k}"' for k in schema.key)
+        bound = file_keys.time_bound() if file_keys is not None else None
+        where = ""
+        if bound is not None:
+            where = f' WHERE "{bound[0]}" BETWEEN ? AND ?'
+        params = [bound[1], bound[2]] if bound is not None else []
+        files = [str(f) for f, in con.execute(
+            f"SELECT DISTINCT t.filename FROM (SELECT {keys} FROM {src}) s JOIN "
+            f"(SELECT {keys}, filename FROM read_parquet('{store.table_glob(schema.name)}', union_by_name=true, "
+            f"filename=true){where}) t ON {on} ORDER BY 1", params).fetchall()]
+        # the same glob (so the columns are those of every stored file), pruned to the files with a hit
+        only = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
         hits = con.execute(
             f"SELECT s.{ROW_COLUMN}, t.{BATCH_COLUMN}, t.{ROW_COLUMN}, ({same}) AS same, {key_cols} "
-            f"FROM {src} s JOIN read_parquet('{store.table_glob(schema.name)}', union_by_name=true) t ON {on}"
-        ).fetchall()
+            f"FROM {src} s JOIN read_parquet('{store.table_glob(schema.name)}', union_by_name=true, filename=true) t "
+            f"ON {on} AND t.filename IN ({only}) ORDER BY s.{ROW_COLUMN}").fetchall() if files else []
         replacing: set[int] = set()
         for row, batch, trow, identical, *stored_key in hits:
             if row in drop or row in replacing:
