@@ -110,6 +110,10 @@ def _from_records(monkeypatch, cycle, user):
         return svc.compute_cycle_kpis(cycle, user)
 
 
+def fresh_batch(batch):
+    return UploadBatch.objects.get(pk=batch.pk)
+
+
 def q6(text: str) -> Decimal:
     return Decimal(text).quantize(Decimal("0.000001"))
 
@@ -201,6 +205,7 @@ def test_a_correction_changes_exactly_the_corrected_agents_values(org, cycle, tm
     assert loaded.status == UploadBatch.Status.LOADED and loaded.report["rows_replaced"] == 1
     event = AuditEvent.objects.get(action="upload.correct")
     assert event.after["rows_replaced"] == 1 and event.after["replaced"] == [{"file": "october-calls.csv", "rows": 1}]
+    assert event.after["employees"] == fresh_batch(loaded).report["employees"] == ["A001"]
     after = svc.compute_cycle_kpis(cycle, org.hr)
     assert after.read_from == "rollups"
     assert _value(after, "A001", "service_level") == q6("83.333333")

@@ -201,18 +201,46 @@ def replaced_uploads(company: Any, report: Any) -> dict[str, Any]:
     return {"replaced": replaced, "rows_replaced": int(getattr(report, "rows_replaced", 0) or 0)}
 
 
+def corrected_employees(company: Any, table: str, batch_id: str) -> list[str]:
+    """Employee codes of a loaded correction's rows and of the rows it replaced: whose KPI values it changes."""
+    import pyarrow.parquet as pq
+
+    store = _store(company)
+    entry = next((e for e in store.batches(table) if e.get("batch_id") == batch_id), None)
+    files = [store.table_dir(table) / f"batch-{batch_id}.parquet"]
+    if entry is not None and entry.get("superseded_path"):
+        files.append(store.root / str(entry["superseded_path"]))
+    codes: set[str] = set()
+    for f in files:
+        if not f.exists():
+            continue
+        cols = [c for c in ("agent_id", "employee_id") if c in pq.read_schema(f).names]
+        data = pq.read_table(f, columns=cols) if cols else None
+        for c in cols:
+            codes.update(str(v) for v in data.column(c).to_pylist() if v is not None)  # type: ignore[union-attr]
+    return sorted(codes)
+
+
 def _record_load(batch: UploadBatch, actor: Any) -> None:
     """The audit trail of a load; a correction also says which earlier uploads lost how many rows."""
     company_id = batch.cycle.company_id
     record(actor, "upload.load", batch, after={"batch_id": batch.batch_id, "rows_loaded": batch.rows_loaded},
            company_id=company_id)
     if batch.correct:
+        if batch.batch_id:
+            try:
+                employees = corrected_employees(batch.cycle.company, batch.table, batch.batch_id)
+            except OSError:  # the store's files cannot be read now: the report goes without the names
+                employees = []
+            UploadBatch.objects.filter(pk=batch.pk).update(report={**(batch.report or {}), "employees": employees})
+            batch.refresh_from_db()
         report = batch.report or {}
         record(actor, "upload.correct", batch, after={
             "file": batch.file_name, "table": batch.table, "batch_id": batch.batch_id,
             "rows_replaced": int(report.get("rows_replaced", 0) or 0),
             "replaced": [{"file": r.get("file", ""), "rows": r.get("rows", 0)} for r in report.get("replaced", [])],
-            "superseded": report.get("superseded", {})}, company_id=company_id)
+            "superseded": report.get("superseded", {}), "employees": report.get("employees", [])},
+               company_id=company_id)
 
 
 def current_computation(cycle: Cycle) -> KpiComputation | None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from kaohe.metrics.events import TABLES, get_table
 from kaohe.web.appraisal import services as svc
-from kaohe.web.appraisal.models import ColumnMapping, Cycle, Job, UploadBatch
+from kaohe.web.appraisal.models import ColumnMapping, Cycle, Job, Sheet, UploadBatch
 from kaohe.web.appraisal.services import data as datasvc
 from kaohe.web.errors import InvalidInput
 from kaohe.web.permissions import require
@@ -184,7 +184,17 @@ def upload_report(request: HttpRequest, pk: int) -> HttpResponse:
         "errors_total": report.get("errors_total", len(errors)), "errors_kept": len(errors),
         "defects": report.get("defects", {}), "job": job, "job_text": _job_text(job), "running": running,
         "source": report.get("source", ""), "mapping": batch.column_mapping,
-        "rows_replaced": int(report.get("rows_replaced", 0) or 0), "replaced": report.get("replaced", [])})
+        "rows_replaced": int(report.get("rows_replaced", 0) or 0), "replaced": report.get("replaced", []),
+        "corrected_sheets": _corrected_sheets(batch, report)})
+
+
+def _corrected_sheets(batch: UploadBatch, report: dict) -> list[Sheet]:
+    """The cycle's sheets of the employees a loaded correction changes (their values change at the next compute)."""
+    codes = report.get("employees") or []
+    if not batch.correct or batch.status != UploadBatch.Status.LOADED or not codes:
+        return []
+    return list(Sheet.objects.filter(cycle=batch.cycle, employee__code__in=codes).select_related("employee")
+                .order_by("employee__code"))
 
 
 __all__ = ["upload", "upload_job", "upload_mapping", "upload_report", "svc"]
