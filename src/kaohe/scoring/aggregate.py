@@ -25,8 +25,8 @@ from kaohe.scheme.models import Category, Indicator, Scale, Scheme
 from .applicability import check_applies
 from .explain import num, short
 from .grading import grade_for, grade_order
-from .items import ItemOutcome, score_bounds, score_item
-from .results import CategoryResult, ItemResult, ScoreIssue, SheetInputs, SheetResult, Trace, TraceStep
+from .items import ItemOutcome, Prepared, prepare, score_item
+from .results import CategoryResult, ItemResult, ScoreIssue, SheetInputs, SheetResult, Trace, TraceStep, Words
 from .rounding import round_score
 
 HUNDRED = Decimal(100)
@@ -36,8 +36,44 @@ def _scale(scheme: Scheme, category: Category) -> Scale:
     return category.scale or scheme.scale
 
 
-def _weighted(outcome: ItemOutcome) -> bool:
-    return not kind_of(outcome.indicator.rule).extra and outcome.indicator.weight > 0
+@dataclass(frozen=True)
+class _Entry:
+    """One indicator of the scheme, with what every sheet needs of it."""
+
+    indicator: Indicator
+    scale: Scale
+    prepared: Prepared
+    extra: bool  # a bonus (or other extra) item, outside the weights
+    weighted: bool  # counts in its category's weights
+    max_high: Decimal  # the top of its score range for `max_points`
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A scheme made ready to score many sheets: the rule kinds, bounds, contexts and grade order are
+    worked out once instead of on every sheet. It holds the scheme, so it is made for one scheme (and
+    one version of it) and dropped with it; `score_sheets` makes one per call."""
+
+    scheme: Scheme
+    categories: list[tuple[Category, list[_Entry]]]  # in the scheme's order, as sheets list them
+    known: frozenset[str]
+    order: list[str]
+
+
+def plan_for(scheme: Scheme) -> Plan:
+    categories = []
+    for cat in scheme.categories:
+        scale = _scale(scheme, cat)
+        entries = []
+        for ind in cat.indicators:
+            scale_max = _scale_max(scheme, cat, ind)
+            kind = kind_of(ind.rule)
+            high = kind.bounds(ind.rule, HUNDRED if kind.extra else scale_max)[1]
+            entries.append(_Entry(ind, scale, prepare(scheme, ind, scale_max), kind.extra,
+                                  not kind.extra and ind.weight > 0, high))
+        categories.append((cat, entries))
+    known = frozenset(ind.id for cat in scheme.categories for ind in cat.indicators)
+    return Plan(scheme, categories, known, grade_order(scheme))
 
 
 Outcomes = list[tuple[Category, list[ItemOutcome]]]
@@ -80,19 +116,25 @@ class _Factors:
 
 def score_sheet(scheme: Scheme, inputs: SheetInputs) -> SheetResult:
     """Score one employee's sheet. Pure: the same scheme and inputs give the same result."""
-    tally = _Tally(issues=_input_issues(scheme, inputs))
+    return score_planned(plan_for(scheme), inputs)
+
+
+def score_planned(plan: Plan, inputs: SheetInputs) -> SheetResult:
+    """`score_sheet` with the scheme's plan made beforehand (`plan_for`), for many sheets."""
+    scheme = plan.scheme
+    tally = _Tally(issues=_input_issues(plan, inputs))
     outcomes: Outcomes = [
-        (cat, [_score_if_applies(scheme, cat, ind, inputs) for ind in cat.indicators])
-        for cat in scheme.categories
+        (cat, [_score_if_applies(scheme, e, inputs) for e in entries])
+        for cat, entries in plan.categories
     ]
-    factors = _renormalise(outcomes, tally)
-    for cat, outs in outcomes:
-        _tally_category(scheme, cat, outs, factors, tally)
+    factors = _renormalise(plan, outcomes, tally)
+    for (cat, outs), (_, entries) in zip(outcomes, plan.categories, strict=True):
+        _tally_category(plan, cat, outs, entries, factors, tally)
     if factors.dropped and factors.kept_cw > 0:
         tally.say(f"类别权重按比例调整：× {short(factors.all_cw / factors.kept_cw)}",
                   f"category weights scaled by {short(factors.all_cw / factors.kept_cw)}")
     total = _total(scheme, outcomes, factors, tally)
-    order = grade_order(scheme)
+    order = plan.order
     grade_cap = max(tally.caps, key=lambda g: order.index(g) if g in order else -1) if tally.caps else None
     grade = grade_for(scheme, total, grade_cap)
     if grade_cap is not None:
@@ -114,15 +156,16 @@ def score_sheet(scheme: Scheme, inputs: SheetInputs) -> SheetResult:
     )
 
 
-def _score_if_applies(scheme: Scheme, cat: Category, ind: Indicator, inputs: SheetInputs) -> ItemOutcome:
+def _score_if_applies(scheme: Scheme, entry: _Entry, inputs: SheetInputs) -> ItemOutcome:
     """Score the item, or leave it out (status excluded) when its `applies_when` does not hold."""
+    ind = entry.indicator
     verdict = check_applies(ind, inputs.context, inputs.settings)
     if verdict.applies:
-        outcome = score_item(scheme, ind, inputs.values.get(ind.id), _scale_max(scheme, cat, ind))
+        outcome = score_item(scheme, ind, inputs.values.get(ind.id), entry.prepared.ctx.scale_max, entry.prepared)
         return replace(outcome, steps=[*verdict.steps, *outcome.steps]) if verdict.steps else outcome
     issue = verdict.issue
     assert issue is not None
-    return ItemOutcome(ind, "excluded", None, None, ind.rule.type, issue.message_zh, issue.message_en,
+    return ItemOutcome(ind, "excluded", None, None, ind.rule.type, Words.of(issue.message_zh, issue.message_en),
                        verdict.steps, [issue])
 
 
@@ -130,11 +173,11 @@ def _scale_max(scheme: Scheme, cat: Category, ind: Indicator) -> Decimal:
     return ind.weight if _scale(scheme, cat) is Scale.POINTS else HUNDRED
 
 
-def _input_issues(scheme: Scheme, inputs: SheetInputs) -> list[ScoreIssue]:
+def _input_issues(plan: Plan, inputs: SheetInputs) -> list[ScoreIssue]:
     """Inputs for indicators the scheme does not have, and a part-period employee."""
     issues: list[ScoreIssue] = []
-    known = {ind.id for cat in scheme.categories for ind in cat.indicators}
-    for unknown in sorted(set(inputs.values) - known):
+    scheme = plan.scheme
+    for unknown in sorted(set(inputs.values) - plan.known):
         issues.append(
             ScoreIssue(
                 unknown,
@@ -157,12 +200,12 @@ def _input_issues(scheme: Scheme, inputs: SheetInputs) -> list[ScoreIssue]:
     return issues
 
 
-def _renormalise(outcomes: Outcomes, tally: _Tally) -> _Factors:
+def _renormalise(plan: Plan, outcomes: Outcomes, tally: _Tally) -> _Factors:
     """Items left out scale up their category's other items; a category with none left drops out."""
     item_factor: dict[str, tuple[Decimal, Decimal]] = {}
     dropped: set[str] = set()
-    for cat, outs in outcomes:
-        weighted = [o for o in outs if _weighted(o)]
+    for (cat, outs), (_, entries) in zip(outcomes, plan.categories, strict=True):
+        weighted = [o for o, e in zip(outs, entries, strict=True) if e.weighted]
         full = sum((o.indicator.weight for o in weighted), Decimal(0))
         kept = sum((o.indicator.weight for o in weighted if o.status != "excluded"), Decimal(0))
         if not any(o.status == "excluded" for o in weighted):
@@ -180,19 +223,21 @@ def _renormalise(outcomes: Outcomes, tally: _Tally) -> _Factors:
     return _Factors(item_factor, dropped, all_cw, kept_cw)
 
 
-def _tally_category(scheme: Scheme, cat: Category, outs: list[ItemOutcome], factors: _Factors,
+def _tally_category(plan: Plan, cat: Category, outs: list[ItemOutcome], entries: list[_Entry], factors: _Factors,
                     tally: _Tally) -> None:
+    scheme = plan.scheme
     cat_factor = factors.categories
     eff_cw = Decimal(0) if cat.id in factors.dropped else cat.weight * cat_factor[0] / cat_factor[1]
     cat_score = Decimal(0)
     cat_error = False
-    for o in outs:
+    factor = factors.items.get(cat.id, ONE)
+    for o, entry in zip(outs, entries, strict=True):
         tally.issues.extend(o.issues)
-        result = _item_result(scheme, cat, o, _scale(scheme, cat), factors.items.get(cat.id, ONE), eff_cw)
+        result = _item_result(scheme, cat, o, entry, factor, eff_cw)
         tally.items.append(result)
         if o.veto is not None:
             tally.vetoes.append(o.indicator.id)
-            tally.say(o.summary_zh, o.summary_en)
+            tally.say(o.summary.zh, o.summary.en)
             if o.cap_grade:
                 tally.caps.append(o.cap_grade)
         if o.status == "missing_error":
@@ -247,34 +292,35 @@ def _item_result(
     scheme: Scheme,
     cat: Category,
     o: ItemOutcome,
-    scale: Scale,
+    entry: _Entry,
     factor: tuple[Decimal, Decimal],
     eff_cw: Decimal,
 ) -> ItemResult:
     ind = o.indicator
-    is_bonus = kind_of(ind.rule).extra
+    scale = entry.scale
+    is_bonus = entry.extra
     steps = list(o.steps)
     eff_w = Decimal(0) if o.status == "excluded" else ind.weight * factor[0] / factor[1]
     score = None if o.score is None else round_score(o.score, scheme.rounding)
     if score is not None and score != o.score:
-        steps.append(TraceStep(f"得分按规则取整为 {num(score)}", f"score rounded to {num(score)}"))
+        steps.append(TraceStep.later(Words(_rounded_words, score)))
     points: Decimal | None = None
     contribution: Decimal | None = None
     if is_bonus:
-        max_points = score_bounds(ind, HUNDRED)[1]
+        max_points = entry.max_high
         if score is not None:
             points = score
             contribution = score
-            steps.append(TraceStep(f"加分 {num(score)} 分计入总分", f"+{num(score)} added to the total", score))
+            steps.append(TraceStep.later(Words(_bonus_words, score), score))
     else:
-        high = score_bounds(ind, ind.weight if scale is Scale.POINTS else HUNDRED)[1]
+        high = entry.max_high
         max_points = high * factor[0] / factor[1] if scale is Scale.POINTS else high * eff_w / HUNDRED
         if o.status == "excluded":
             max_points = Decimal(0)
         if score is not None:
             points = _weighted_points(scheme, ind, score, scale, factor, eff_w, steps)
             contribution = round_score(points * eff_cw / HUNDRED, scheme.rounding)
-    trace = Trace(o.rule_type, steps, o.summary_zh, o.summary_en)
+    trace = Trace.of(o.rule_type, steps, o.summary)
     return ItemResult(
         indicator_id=ind.id,
         category_id=cat.id,
@@ -296,17 +342,29 @@ def _item_result(
 def _weighted_points(scheme: Scheme, ind: Indicator, score: Decimal, scale: Scale, factor: tuple[Decimal, Decimal],
                      eff_w: Decimal, steps: list[TraceStep]) -> Decimal:
     """The item's points in its category: out of the weight (points scale) or score × weight ÷ 100."""
+    exact = score * factor[0] / factor[1] if scale is Scale.POINTS else score * eff_w / HUNDRED
+    points = round_score(exact, scheme.rounding)
+    steps.append(TraceStep.later(Words(_points_words, ind.weight, score, scale, factor, eff_w, points), points))
+    return points
+
+
+def _points_words(weight: Decimal, score: Decimal, scale: Scale, factor: tuple[Decimal, Decimal], eff_w: Decimal,
+                  points: Decimal) -> tuple[str, str]:
     if scale is Scale.POINTS:
-        exact = score * factor[0] / factor[1]
-        how_zh = f"计 {num(score)} 分（满分 {num(ind.weight)} 分）"
-        how_en = f"{num(score)} of {num(ind.weight)} points"
+        how_zh = f"计 {num(score)} 分（满分 {num(weight)} 分）"
+        how_en = f"{num(score)} of {num(weight)} points"
     else:
-        exact = score * eff_w / HUNDRED
         how_zh = f"得分 {num(score)} × 权重 {short(eff_w)}%"
         how_en = f"score {num(score)} × weight {short(eff_w)} %"
     if factor[0] != factor[1]:
         how_zh += f"，权重调整系数 {short(factor[0] / factor[1])}"
         how_en += f", weights renormalised × {short(factor[0] / factor[1])}"
-    points = round_score(exact, scheme.rounding)
-    steps.append(TraceStep(f"{how_zh} = {num(points)} 分", f"{how_en} = {num(points)} points", points))
-    return points
+    return f"{how_zh} = {num(points)} 分", f"{how_en} = {num(points)} points"
+
+
+def _rounded_words(score: Decimal) -> tuple[str, str]:
+    return f"得分按规则取整为 {num(score)}", f"score rounded to {num(score)}"
+
+
+def _bonus_words(score: Decimal) -> tuple[str, str]:
+    return f"加分 {num(score)} 分计入总分", f"+{num(score)} added to the total"

@@ -26,7 +26,7 @@ from .missing import (
     prorate,
 )
 from .raters import ROLE_NAMES, combine_ratings
-from .results import IndicatorInput, ItemStatus, ScoreIssue, TraceStep
+from .results import IndicatorInput, ItemStatus, ScoreIssue, TraceStep, Words
 from .rules import RuleContext, RuleOutcome
 
 
@@ -39,12 +39,27 @@ class ItemOutcome:
     value: Decimal | None
     score: Decimal | None
     rule_type: str
-    summary_zh: str
-    summary_en: str
+    summary: Words  # the rule's summary, or why the item was not scored
     steps: list[TraceStep] = field(default_factory=list)
     issues: list[ScoreIssue] = field(default_factory=list)
     veto: str | None = None
     cap_grade: str | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What scoring an indicator needs that is the same on every sheet of a scheme, worked out once."""
+
+    policy: MissingPolicy
+    ctx: RuleContext
+    kind: RuleKind[Any]
+    bounds: tuple[Decimal, Decimal]  # see `score_bounds`
+
+
+def prepare(scheme: Scheme, indicator: Indicator, scale_max: Decimal) -> Prepared:
+    kind = kind_of(indicator.rule)
+    return Prepared(missing_policy(scheme, indicator), RuleContext(indicator, scheme.step_policy, scale_max), kind,
+                    kind.bounds(indicator.rule, scale_max))
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,7 @@ class _Item:
     policy: MissingPolicy
     ctx: RuleContext
     kind: RuleKind[Any]
+    bounds: tuple[Decimal, Decimal]
 
 
 @dataclass
@@ -85,7 +101,8 @@ def score_bounds(indicator: Indicator, scale_max: Decimal) -> tuple[Decimal, Dec
 def _decided(indicator: Indicator, decision: Decision, value: Decimal | None, extra: list[ScoreIssue]) -> ItemOutcome:
     step = TraceStep(decision.zh, decision.en)
     return ItemOutcome(
-        indicator, decision.status, value, decision.score, indicator.rule.type, decision.zh, decision.en, [step],
+        indicator, decision.status, value, decision.score, indicator.rule.type, Words.of(decision.zh, decision.en),
+        [step],
         [*extra, decision.issue],
     )
 
@@ -94,16 +111,21 @@ def _failed(item: _Item, value: Decimal | None, zh: str, en: str, steps: list[Tr
             issues: list[ScoreIssue]) -> ItemOutcome:
     """An item that cannot be scored: status missing_error, the reason as its summary."""
     shown = steps if steps is not None else [TraceStep(zh, en)]
-    return ItemOutcome(item.indicator, "missing_error", value, None, item.indicator.rule.type, zh, en, shown, issues)
+    return ItemOutcome(item.indicator, "missing_error", value, None, item.indicator.rule.type, Words.of(zh, en), shown,
+                       issues)
+
+
+_NO_INPUT = IndicatorInput()
 
 
 def score_item(
-    scheme: Scheme, indicator: Indicator, given: IndicatorInput | None, scale_max: Decimal
+    scheme: Scheme, indicator: Indicator, given: IndicatorInput | None, scale_max: Decimal,
+    prepared: Prepared | None = None,
 ) -> ItemOutcome:
-    inp = given or IndicatorInput()
-    rule = indicator.rule
-    item = _Item(scheme, indicator, inp, missing_policy(scheme, indicator),
-                 RuleContext(indicator, scheme.step_policy, scale_max), kind_of(rule))
+    """`prepared` is `prepare(scheme, indicator, scale_max)`, when the caller scores many sheets."""
+    inp = given or _NO_INPUT
+    p = prepared or prepare(scheme, indicator, scale_max)
+    item = _Item(scheme, indicator, inp, p.policy, p.ctx, p.kind, p.bounds)
     bad = bad_fraction_decision(indicator, inp.period_fraction)
     if bad is not None:
         return _decided(indicator, bad, inp.value, [])
@@ -214,12 +236,12 @@ def _score_resolved(item: _Item, r: _Resolved) -> ItemOutcome:
         assert out.error is not None
         r.issues.append(ScoreIssue(indicator.id, out.error.code, out.error.message_zh, out.error.message_en, "error"))
         return _failed(item, shown_value, out.summary_zh, out.summary_en, steps, r.issues)
-    score = _kept_in_bounds(indicator, out.score, item.ctx.scale_max, steps)
+    score = _kept_in_bounds(item.bounds, out.score, steps)
     if out.veto is not None:
         r.issues.append(ScoreIssue(indicator.id, "veto", out.summary_zh, out.summary_en, "warning"))
     status: ItemStatus = "low_sample" if flagged else "scored"
     return ItemOutcome(
-        indicator, status, shown_value, score, indicator.rule.type, out.summary_zh, out.summary_en, steps,
+        indicator, status, shown_value, score, indicator.rule.type, out.summary, steps,
         r.issues, out.veto, out.cap_grade,
     )
 
@@ -242,7 +264,7 @@ def _prorate(item: _Item, r: _Resolved) -> None:
 def _run_rule(item: _Item, r: _Resolved) -> RuleOutcome:
     ctx = item.ctx
     if len(r.level_outcomes) == 1 and not r.issues:
-        return RuleOutcome(r.value, r.level_outcomes[0].summary_zh, r.level_outcomes[0].summary_en)
+        return RuleOutcome.later(r.value, r.level_outcomes[0].summary, [])
     if r.level_outcomes:
         # the weighted score of the raters' ratings is already the rule's score
         return RuleOutcome(
@@ -255,8 +277,8 @@ def _run_rule(item: _Item, r: _Resolved) -> RuleOutcome:
     return outcome
 
 
-def _kept_in_bounds(indicator: Indicator, score: Decimal, scale_max: Decimal, steps: list[TraceStep]) -> Decimal:
-    low_b, high_b = score_bounds(indicator, scale_max)
+def _kept_in_bounds(bounds: tuple[Decimal, Decimal], score: Decimal, steps: list[TraceStep]) -> Decimal:
+    low_b, high_b = bounds
     if low_b <= score <= high_b:
         return score
     kept = min(max(score, low_b), high_b)

@@ -6,10 +6,10 @@ zero: the sheet says why in its issues.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from kaohe.scheme.models import RaterRole
 
@@ -62,11 +62,94 @@ class SheetInputs:
     settings: Mapping[str, bool] = field(default_factory=dict)
 
 
+class Words:
+    """A sentence in Chinese and English, written when it is first read.
+
+    Scoring a population writes dozens of trace sentences per sheet that most readers never open; a
+    `Words` keeps the function that writes them and its arguments, and writes both languages together
+    the first time either is read (then keeps the text). `Words.of` wraps text already written.
+    """
+
+    __slots__ = ("_write", "_args", "_zh", "_en")
+
+    def __init__(self, write: Callable[..., tuple[str, str]], *args: Any) -> None:
+        self._write: Callable[..., tuple[str, str]] | None = write
+        self._args = args
+        self._zh = self._en = ""
+
+    @classmethod
+    def of(cls, zh: str, en: str) -> Words:
+        words = cls.__new__(cls)
+        words._write, words._args, words._zh, words._en = None, (), zh, en
+        return words
+
+    def _written(self) -> None:
+        write = self._write
+        if write is not None:
+            self._zh, self._en = write(*self._args)
+            self._write, self._args = None, ()
+
+    @property
+    def zh(self) -> str:
+        self._written()
+        return self._zh
+
+    @property
+    def en(self) -> str:
+        self._written()
+        return self._en
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Words.of, (self.zh, self.en))
+
+    def __repr__(self) -> str:
+        return f"Words({self.zh!r}, {self.en!r})"
+
+
 @dataclass(frozen=True)
 class TraceStep:
     zh: str
     en: str
     delta: Decimal | None = None  # points added (+) or taken away (−) by this step
+
+    @staticmethod
+    def later(words: Words, delta: Decimal | None = None) -> TraceStep:
+        """A step whose text is written when it is read (see `Words`); equal to the written step."""
+        return _LaterStep(words, delta)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TraceStep):
+            return NotImplemented
+        return (self.zh, self.en, self.delta) == (other.zh, other.en, other.delta)
+
+    def __hash__(self) -> int:
+        return hash((self.zh, self.en, self.delta))
+
+
+class _LaterStep(TraceStep):
+    """A TraceStep whose `zh` and `en` come from a `Words`. It pickles and copies as a plain TraceStep."""
+
+    def __init__(self, words: Words | None = None, delta: Decimal | None = None, *, zh: str = "",
+                 en: str = "") -> None:
+        # zh= and en= as `dataclasses.replace` passes them
+        object.__setattr__(self, "_words", Words.of(zh, en) if words is None else words)
+        object.__setattr__(self, "delta", delta)
+
+    @property
+    def zh(self) -> str:
+        words: Words = self.__dict__["_words"]
+        return words.zh
+
+    @property
+    def en(self) -> str:
+        words: Words = self.__dict__["_words"]
+        return words.en
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (TraceStep, (self.zh, self.en, self.delta))
+
+    def __repr__(self) -> str:
+        return repr(TraceStep(self.zh, self.en, self.delta))
 
 
 @dataclass(frozen=True)
@@ -75,6 +158,46 @@ class Trace:
     steps: list[TraceStep]
     summary_zh: str
     summary_en: str
+
+    @staticmethod
+    def of(rule_type: str, steps: list[TraceStep], summary: Words) -> Trace:
+        """A trace whose summary is written when it is read (see `Words`); equal to the written trace."""
+        return _LaterTrace(rule_type, steps, summary)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Trace):
+            return NotImplemented
+        return (self.rule_type, self.steps, self.summary_zh, self.summary_en) == (
+            other.rule_type, other.steps, other.summary_zh, other.summary_en)
+
+    __hash__ = None  # type: ignore[assignment]  # it holds a list, as before
+
+
+class _LaterTrace(Trace):
+    """A Trace whose summaries come from a `Words`. It pickles and copies as a plain Trace."""
+
+    def __init__(self, rule_type: str, steps: list[TraceStep], summary: Words | None = None, *,
+                 summary_zh: str = "", summary_en: str = "") -> None:
+        # summary_zh= and summary_en= as `dataclasses.replace` passes them
+        object.__setattr__(self, "rule_type", rule_type)
+        object.__setattr__(self, "steps", steps)
+        object.__setattr__(self, "_summary", Words.of(summary_zh, summary_en) if summary is None else summary)
+
+    @property
+    def summary_zh(self) -> str:
+        summary: Words = self.__dict__["_summary"]
+        return summary.zh
+
+    @property
+    def summary_en(self) -> str:
+        summary: Words = self.__dict__["_summary"]
+        return summary.en
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Trace, (self.rule_type, self.steps, self.summary_zh, self.summary_en))
+
+    def __repr__(self) -> str:
+        return repr(Trace(self.rule_type, self.steps, self.summary_zh, self.summary_en))
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,10 @@ _MODES = {
 }
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}  # Rounding.places is 0–6
+
+
 def round_score(value: Decimal, rounding: Rounding) -> Decimal:
     """Round to `rounding.places` places with `rounding.mode` (DOWN/UP: towards/away from zero)."""
-    quantum = Decimal(1).scaleb(-rounding.places)
+    quantum = _QUANTA.get(rounding.places) or Decimal(1).scaleb(-rounding.places)
     return value.quantize(quantum, rounding=_MODES[rounding.mode])

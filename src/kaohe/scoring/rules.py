@@ -18,7 +18,7 @@ from kaohe.scheme.kinds.registry import kind_of
 from kaohe.scheme.models import Indicator, Step, StepPolicy
 
 from .explain import names, num, unit_names, with_unit
-from .results import TraceStep
+from .results import TraceStep, Words
 from .steps import capped_deviation, count_steps
 
 __all__ = ["RuleContext", "RuleError", "RuleInput", "RuleOutcome", "Stepped", "clamp", "evaluate", "rule_error",
@@ -63,6 +63,36 @@ class RuleOutcome:
     veto: str | None = None  # the veto effect when a veto rule fired
     cap_grade: str | None = None  # the grade a fired veto caps the sheet at
 
+    @staticmethod
+    def later(score: Decimal, summary: Words, steps: list[TraceStep]) -> RuleOutcome:
+        """A scored outcome whose summary is written when it is read (see `Words`)."""
+        return _LaterOutcome(score, summary, steps)
+
+    @property
+    def summary(self) -> Words:
+        """The summary in both languages, as `Words` (written only when read, for a `later` outcome)."""
+        return Words.of(self.summary_zh, self.summary_en)
+
+
+class _LaterOutcome(RuleOutcome):
+    def __init__(self, score: Decimal, summary: Words, steps: list[TraceStep]) -> None:
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "_summary", summary)
+        object.__setattr__(self, "steps", steps)
+
+    @property
+    def summary_zh(self) -> str:
+        return self.summary.zh
+
+    @property
+    def summary_en(self) -> str:
+        return self.summary.en
+
+    @property
+    def summary(self) -> Words:
+        words: Words = self.__dict__["_summary"]
+        return words
+
 
 def rule_error(code: str, zh: str, en: str) -> RuleOutcome:
     """An outcome that cannot be scored, with the reason in both languages."""
@@ -97,9 +127,17 @@ def clamp(raw: Decimal, floor: Decimal | None, cap: Decimal | None) -> tuple[Dec
     notes: list[TraceStep] = []
     score = raw
     if cap is not None and score > cap:
-        notes.append(TraceStep(f"封顶 {num(cap)} 分", f"capped at {num(cap)}", cap - score))
+        notes.append(TraceStep.later(Words(_capped_words, cap), cap - score))
         score = cap
     if floor is not None and score < floor:
-        notes.append(TraceStep(f"扣完为止，保底 {num(floor)} 分", f"stops at the floor {num(floor)}", floor - score))
+        notes.append(TraceStep.later(Words(_floor_words, floor), floor - score))
         score = floor
     return score, notes
+
+
+def _capped_words(cap: Decimal) -> tuple[str, str]:
+    return f"封顶 {num(cap)} 分", f"capped at {num(cap)}"
+
+
+def _floor_words(floor: Decimal) -> tuple[str, str]:
+    return f"扣完为止，保底 {num(floor)} 分", f"stops at the floor {num(floor)}"

@@ -12,8 +12,8 @@ from kaohe.scheme.kinds.registry import RuleModel, register
 from kaohe.scheme.kinds.words import n, step_en
 from kaohe.scheme.models import Direction, Step, StepPolicy
 from kaohe.scoring.explain import num
-from kaohe.scoring.results import TraceStep
-from kaohe.scoring.rules import RuleContext, RuleOutcome, clamp, step_by
+from kaohe.scoring.results import TraceStep, Words
+from kaohe.scoring.rules import RuleContext, RuleOutcome, Stepped, clamp, step_by
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -49,44 +49,24 @@ class BandKind(RuleKind[BandRule]):
     def evaluate(self, rule: BandRule, ctx: RuleContext, inp: RuleInput) -> RuleOutcome:
         """`inside` within [low, high]; outside, each step below or above takes points away."""
         value = inp.value
-        head_zh = f"{ctx.name_zh} {ctx.zh(value)}"
-        head_en = f"{ctx.name_en} {ctx.en(value)}"
         if rule.low <= value <= rule.high:
-            zh = f"{head_zh}，在 {num(rule.low)}–{ctx.zh(rule.high)} 范围内，得 {num(rule.inside)} 分"
-            en = f"{head_en} is within {num(rule.low)}–{ctx.en(rule.high)}: score {num(rule.inside)}"
-            return RuleOutcome(rule.inside, zh, en, [TraceStep(zh, en)])
+            words = Words(_inside_words, ctx, rule, value)
+            return RuleOutcome.later(rule.inside, words, [TraceStep.later(words)])
         above = value > rule.high
         edge = rule.high if above else rule.low
         step = rule.above if above else rule.below
-        edge_zh = f"超出上限 {ctx.zh(edge)}" if above else f"低于下限 {ctx.zh(edge)}"
-        edge_en = f"above the upper limit {ctx.en(edge)}" if above else f"below the lower limit {ctx.en(edge)}"
         deviation = abs(value - edge)
         if step is None:
-            zh = f"{head_zh}，{edge_zh}，此侧不扣分，得 {num(rule.inside)} 分"
-            en = f"{head_en} is {edge_en}; no deduction on this side: score {num(rule.inside)}"
-            return RuleOutcome(rule.inside, zh, en, [TraceStep(zh, en)])
+            words = Words(_no_step_words, ctx, rule, value, above, edge)
+            return RuleOutcome.later(rule.inside, words, [TraceStep.later(words)])
         st = step_by(step, deviation, edge, ctx.step_policy)
         if st.steps == 0:
-            zh = (f"{head_zh}，{edge_zh} {ctx.zh(deviation)}，不足一个 {ctx.zh(step.per)}步长，不扣分，"
-                  f"得 {num(rule.inside)} 分")
-            en = (f"{head_en}: {ctx.en(deviation)} {edge_en}, less than one step of {ctx.en(step.per)}: "
-                  f"score {num(rule.inside)}")
-            return RuleOutcome(rule.inside, zh, en, [TraceStep(zh, en)])
+            words = Words(_short_words, ctx, rule, value, above, edge, deviation, step)
+            return RuleOutcome.later(rule.inside, words, [TraceStep.later(words)])
         score, notes = clamp(rule.inside - st.points, rule.floor, None)
         taken = rule.inside - score
-        stop_zh = "（扣完为止）" if notes else ""
-        stop_en = f" (stops at the floor {num(score)})" if notes else ""
-        limit_zh = f"（计至 {ctx.zh(step.limit)}为止）" if st.limited and step.limit is not None else ""
-        limit_en = f" (counted up to {ctx.en(step.limit)})" if st.limited and step.limit is not None else ""
-        zh = (
-            f"{head_zh}，{edge_zh}{limit_zh} {num(st.steps)} 个 {ctx.zh(step.per)}步长，"
-            f"扣 {num(taken)} 分{stop_zh}，得 {num(score)} 分"
-        )
-        en = (
-            f"{head_en}: {num(st.steps)} steps of {ctx.en(step.per)} {edge_en}{limit_en}, "
-            f"−{num(taken)} points{stop_en}: score {num(score)}"
-        )
-        return RuleOutcome(score, zh, en, [TraceStep(zh, en, -taken), *notes])
+        words = Words(_stepped_words, ctx, value, above, edge, step, st, taken, score, bool(notes))
+        return RuleOutcome.later(score, words, [TraceStep.later(words, -taken), *notes])
 
     def best(self, rule: BandRule, policy: StepPolicy) -> Decimal | None:
         return rule.inside
@@ -157,3 +137,58 @@ class BandKind(RuleKind[BandRule]):
 
 
 register(BandKind())
+
+
+def _head(ctx: RuleContext, value: Decimal) -> tuple[str, str]:
+    return f"{ctx.name_zh} {ctx.zh(value)}", f"{ctx.name_en} {ctx.en(value)}"
+
+
+def _edge(ctx: RuleContext, above: bool, edge: Decimal) -> tuple[str, str]:
+    edge_zh = f"超出上限 {ctx.zh(edge)}" if above else f"低于下限 {ctx.zh(edge)}"
+    edge_en = f"above the upper limit {ctx.en(edge)}" if above else f"below the lower limit {ctx.en(edge)}"
+    return edge_zh, edge_en
+
+
+def _inside_words(ctx: RuleContext, rule: BandRule, value: Decimal) -> tuple[str, str]:
+    head_zh, head_en = _head(ctx, value)
+    zh = f"{head_zh}，在 {num(rule.low)}–{ctx.zh(rule.high)} 范围内，得 {num(rule.inside)} 分"
+    en = f"{head_en} is within {num(rule.low)}–{ctx.en(rule.high)}: score {num(rule.inside)}"
+    return zh, en
+
+
+def _no_step_words(ctx: RuleContext, rule: BandRule, value: Decimal, above: bool, edge: Decimal) -> tuple[str, str]:
+    head_zh, head_en = _head(ctx, value)
+    edge_zh, edge_en = _edge(ctx, above, edge)
+    zh = f"{head_zh}，{edge_zh}，此侧不扣分，得 {num(rule.inside)} 分"
+    en = f"{head_en} is {edge_en}; no deduction on this side: score {num(rule.inside)}"
+    return zh, en
+
+
+def _short_words(ctx: RuleContext, rule: BandRule, value: Decimal, above: bool, edge: Decimal, deviation: Decimal,
+                 step: Step) -> tuple[str, str]:
+    head_zh, head_en = _head(ctx, value)
+    edge_zh, edge_en = _edge(ctx, above, edge)
+    zh = (f"{head_zh}，{edge_zh} {ctx.zh(deviation)}，不足一个 {ctx.zh(step.per)}步长，不扣分，"
+          f"得 {num(rule.inside)} 分")
+    en = (f"{head_en}: {ctx.en(deviation)} {edge_en}, less than one step of {ctx.en(step.per)}: "
+          f"score {num(rule.inside)}")
+    return zh, en
+
+
+def _stepped_words(ctx: RuleContext, value: Decimal, above: bool, edge: Decimal, step: Step, st: Stepped,
+                   taken: Decimal, score: Decimal, floored: bool) -> tuple[str, str]:
+    head_zh, head_en = _head(ctx, value)
+    edge_zh, edge_en = _edge(ctx, above, edge)
+    stop_zh = "（扣完为止）" if floored else ""
+    stop_en = f" (stops at the floor {num(score)})" if floored else ""
+    limit_zh = f"（计至 {ctx.zh(step.limit)}为止）" if st.limited and step.limit is not None else ""
+    limit_en = f" (counted up to {ctx.en(step.limit)})" if st.limited and step.limit is not None else ""
+    zh = (
+        f"{head_zh}，{edge_zh}{limit_zh} {num(st.steps)} 个 {ctx.zh(step.per)}步长，"
+        f"扣 {num(taken)} 分{stop_zh}，得 {num(score)} 分"
+    )
+    en = (
+        f"{head_en}: {num(st.steps)} steps of {ctx.en(step.per)} {edge_en}{limit_en}, "
+        f"−{num(taken)} points{stop_en}: score {num(score)}"
+    )
+    return zh, en

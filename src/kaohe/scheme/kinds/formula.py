@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from kaohe.scheme.checks import Context, Finding, Item
-from kaohe.scheme.formula import FormulaError, compile_formula, formula_variables
+from kaohe.scheme.formula import Formula, FormulaError, compile_formula, formula_variables
 from kaohe.scheme.kinds.base import EditorParam, RuleInput, RuleKind
 from kaohe.scheme.kinds.registry import RuleModel, register
 from kaohe.scheme.kinds.words import n
 from kaohe.scheme.models import CountsSource, Indicator, StepPolicy
 from kaohe.scoring.explain import num
-from kaohe.scoring.results import TraceStep
+from kaohe.scoring.results import TraceStep, Words
 from kaohe.scoring.rules import RuleContext, RuleOutcome, clamp, rule_error
 
 if TYPE_CHECKING:
@@ -38,6 +39,14 @@ def indicator_variables(indicator: Indicator) -> frozenset[str]:
     return formula_variables(set(source.counts) if isinstance(source, CountsSource) else set())
 
 
+@lru_cache(maxsize=1024)
+def compiled(expr: str, variables: frozenset[str]) -> Formula:
+    """The formula parsed once: the parse depends only on its text and the variables allowed, so the
+    same text in any scheme (or any version of one) shares it. A formula that does not parse raises each
+    time, as `compile_formula` does; nothing is kept for it."""
+    return compile_formula(expr, variables)
+
+
 class FormulaKind(RuleKind[FormulaRule]):
     type = "formula"
     model = FormulaRule
@@ -54,7 +63,7 @@ class FormulaKind(RuleKind[FormulaRule]):
     def evaluate(self, rule: FormulaRule, ctx: RuleContext, inp: RuleInput) -> RuleOutcome:
         env = inp.env()
         try:
-            raw: Decimal = compile_formula(rule.expr, indicator_variables(ctx.indicator)).evaluate(env)
+            raw: Decimal = compiled(rule.expr, indicator_variables(ctx.indicator)).evaluate(env)
         except FormulaError as exc:  # a formula that fails on these inputs is reported, not raised
             return rule_error(
                 "formula_error",
@@ -62,10 +71,8 @@ class FormulaKind(RuleKind[FormulaRule]):
                 f"{ctx.name_en}: the formula {rule.expr} could not be evaluated: {exc}",
             )
         score, notes = clamp(raw, rule.min, rule.max)
-        shown = "，".join(f"{k} = {num(v)}" for k, v in sorted(env.items()))
-        zh = f"{ctx.name_zh} 按公式 {rule.expr} 计算（{shown}），得 {num(score)} 分"
-        en = f"{ctx.name_en} by the formula {rule.expr} ({shown.replace('，', ', ')}): score {num(score)}"
-        return RuleOutcome(score, zh, en, [TraceStep(zh, en), *notes])
+        words = Words(_words, ctx, rule, env, score)
+        return RuleOutcome.later(score, words, [TraceStep.later(words), *notes])
 
     def best(self, rule: FormulaRule, policy: StepPolicy) -> Decimal | None:
         return rule.max
@@ -112,3 +119,10 @@ class FormulaKind(RuleKind[FormulaRule]):
 
 
 register(FormulaKind())
+
+
+def _words(ctx: RuleContext, rule: FormulaRule, env: dict[str, Decimal], score: Decimal) -> tuple[str, str]:
+    shown = "，".join(f"{k} = {num(v)}" for k, v in sorted(env.items()))
+    zh = f"{ctx.name_zh} 按公式 {rule.expr} 计算（{shown}），得 {num(score)} 分"
+    en = f"{ctx.name_en} by the formula {rule.expr} ({shown.replace('，', ', ')}): score {num(score)}"
+    return zh, en

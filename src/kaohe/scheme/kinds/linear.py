@@ -17,8 +17,8 @@ from kaohe.scheme.kinds.words import n, step_en
 from kaohe.scheme.models import Direction, Step, StepPolicy
 from kaohe.scheme.rules_support import steps
 from kaohe.scoring.explain import num, signed
-from kaohe.scoring.results import TraceStep
-from kaohe.scoring.rules import RuleContext, RuleOutcome, clamp, step_by
+from kaohe.scoring.results import TraceStep, Words
+from kaohe.scoring.rules import RuleContext, RuleOutcome, Stepped, clamp, step_by
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -64,42 +64,17 @@ class LinearKind(RuleKind[LinearRule]):
         deviation = abs(value - rule.target)
         above = value > rule.target
         better = deviation > 0 and (above != lower_better)
-        side_zh = "高于" if above else "低于"
-        side_en = "above" if above else "below"
-        head_zh = f"{ctx.name_zh} {ctx.zh(value)}"
-        head_en = f"{ctx.name_en} {ctx.en(value)}"
         step = rule.better if better else rule.worse
         if deviation == 0 or step is None:
             score, notes = clamp(rule.base, rule.floor, rule.cap)
-            if deviation == 0:
-                zh = f"{head_zh}，等于目标 {ctx.zh(rule.target)}，得基准 {num(score)} 分"
-                en = f"{head_en} equals the target {ctx.en(rule.target)}: base score {num(score)}"
-            else:
-                word_zh = "不加分" if better else "不扣分"
-                word_en = "no bonus on this side" if better else "no deduction on this side"
-                zh = f"{head_zh}，{side_zh}目标 {ctx.zh(rule.target)}，{word_zh}，得 {num(score)} 分"
-                en = f"{head_en} is {side_en} the target {ctx.en(rule.target)}, {word_en}: score {num(score)}"
-            return RuleOutcome(score, zh, en, [TraceStep(zh, en), *notes])
+            words = Words(_level_words, ctx, rule, value, above, better, deviation, score)
+            return RuleOutcome.later(score, words, [TraceStep.later(words), *notes])
         st = step_by(step, deviation, rule.target, ctx.step_policy)
         delta = st.points if better else -st.points
         score, notes = clamp(rule.base + delta, rule.floor, rule.cap)
         applied = score - rule.base
-        verb_zh = "加" if better else "扣"
-        limit_zh = limit_en = ""
-        if st.limited and step.limit is not None:
-            limit_zh = f"（计至 {ctx.zh(step.limit)}为止）"
-            limit_en = f" (counted up to {ctx.en(step.limit)})"
-        zh = (
-            f"{head_zh}，{side_zh}目标 {ctx.zh(rule.target)} {ctx.zh(deviation)}{limit_zh}，"
-            f"计 {num(st.steps)} 个 {ctx.zh(step.per)}步长，在基准 {num(rule.base)} 分上{verb_zh} "
-            f"{num(abs(applied))} 分，得 {num(score)} 分"
-        )
-        en = (
-            f"{head_en}: {ctx.en(deviation)} {side_en} the target {ctx.en(rule.target)}{limit_en}, "
-            f"{num(st.steps)} steps of {ctx.en(step.per)}, {signed(applied)} on the base {num(rule.base)}: "
-            f"score {num(score)}"
-        )
-        return RuleOutcome(score, zh, en, [TraceStep(zh, en, applied), *notes])
+        words = Words(_stepped_words, ctx, rule, value, above, better, deviation, score, step, st, applied)
+        return RuleOutcome.later(score, words, [TraceStep.later(words, applied), *notes])
 
     def best(self, rule: LinearRule, policy: StepPolicy) -> Decimal | None:
         if rule.cap is not None:
@@ -191,3 +166,44 @@ class LinearKind(RuleKind[LinearRule]):
 
 
 register(LinearKind())
+
+
+def _head(ctx: RuleContext, value: Decimal, above: bool) -> tuple[str, str, str, str]:
+    return (f"{ctx.name_zh} {ctx.zh(value)}", f"{ctx.name_en} {ctx.en(value)}", "高于" if above else "低于",
+            "above" if above else "below")
+
+
+def _level_words(ctx: RuleContext, rule: LinearRule, value: Decimal, above: bool, better: bool, deviation: Decimal,
+                 score: Decimal) -> tuple[str, str]:
+    """At the target, or off it on a side without a step."""
+    head_zh, head_en, side_zh, side_en = _head(ctx, value, above)
+    if deviation == 0:
+        zh = f"{head_zh}，等于目标 {ctx.zh(rule.target)}，得基准 {num(score)} 分"
+        en = f"{head_en} equals the target {ctx.en(rule.target)}: base score {num(score)}"
+    else:
+        word_zh = "不加分" if better else "不扣分"
+        word_en = "no bonus on this side" if better else "no deduction on this side"
+        zh = f"{head_zh}，{side_zh}目标 {ctx.zh(rule.target)}，{word_zh}，得 {num(score)} 分"
+        en = f"{head_en} is {side_en} the target {ctx.en(rule.target)}, {word_en}: score {num(score)}"
+    return zh, en
+
+
+def _stepped_words(ctx: RuleContext, rule: LinearRule, value: Decimal, above: bool, better: bool,
+                   deviation: Decimal, score: Decimal, step: Step, st: Stepped, applied: Decimal) -> tuple[str, str]:
+    head_zh, head_en, side_zh, side_en = _head(ctx, value, above)
+    verb_zh = "加" if better else "扣"
+    limit_zh = limit_en = ""
+    if st.limited and step.limit is not None:
+        limit_zh = f"（计至 {ctx.zh(step.limit)}为止）"
+        limit_en = f" (counted up to {ctx.en(step.limit)})"
+    zh = (
+        f"{head_zh}，{side_zh}目标 {ctx.zh(rule.target)} {ctx.zh(deviation)}{limit_zh}，"
+        f"计 {num(st.steps)} 个 {ctx.zh(step.per)}步长，在基准 {num(rule.base)} 分上{verb_zh} "
+        f"{num(abs(applied))} 分，得 {num(score)} 分"
+    )
+    en = (
+        f"{head_en}: {ctx.en(deviation)} {side_en} the target {ctx.en(rule.target)}{limit_en}, "
+        f"{num(st.steps)} steps of {ctx.en(step.per)}, {signed(applied)} on the base {num(rule.base)}: "
+        f"score {num(score)}"
+    )
+    return zh, en

@@ -14,7 +14,7 @@ from kaohe.scheme.kinds.registry import RuleModel, register
 from kaohe.scheme.kinds.words import n
 from kaohe.scheme.models import CountsSource, Identifier, Indicator, Model, StepPolicy, Text
 from kaohe.scoring.explain import num
-from kaohe.scoring.results import TraceStep
+from kaohe.scoring.results import TraceStep, Words
 from kaohe.scoring.rules import RuleContext, RuleOutcome, clamp
 
 if TYPE_CHECKING:
@@ -60,35 +60,18 @@ class PerOccurrenceKind(RuleKind[PerOccurrenceRule]):
         """base − Σ count × points, not below the floor."""
         counts = inp.counts or {}
         steps: list[TraceStep] = []
-        what_zh: list[str] = []
-        what_en: list[str] = []
+        charged: list[tuple[Deduction, Decimal, Decimal]] = []
         total = Decimal(0)
         for d in rule.deductions:
             count = counts.get(d.count, Decimal(0))
             taken = count * d.points
             total += taken
-            lzh = d.label.zh if d.label else d.count
-            len_ = (d.label.en or d.label.zh) if d.label else d.count
-            minus = f"−{num(taken)}" if taken else "0"
-            steps.append(
-                TraceStep(
-                    f"{lzh} {num(count)} 次 × {num(d.points)} 分，扣 {num(taken)} 分",
-                    f"{len_}: {num(count)} × {num(d.points)} = {minus}",
-                    -taken,
-                )
-            )
+            steps.append(TraceStep.later(Words(_deduction_words, d, count, taken), -taken))
             if count:
-                what_zh.append(f"{lzh} {num(count)} 次扣 {num(taken)} 分")
-                what_en.append(f"{len_} {num(count)} × {num(d.points)}")
+                charged.append((d, count, taken))
         score, notes = clamp(rule.base - total, rule.floor, None)
-        taken = rule.base - score
-        stop_zh = "（扣完为止）" if notes else ""
-        stop_en = " (stops at the floor)" if notes else ""
-        detail_zh = "，".join(what_zh) if what_zh else "无扣分事项"
-        detail_en = ", ".join(what_en) if what_en else "nothing to deduct"
-        zh = f"{ctx.name_zh}：{detail_zh}，基准 {num(rule.base)} 分共扣 {num(taken)} 分{stop_zh}，得 {num(score)} 分"
-        en = f"{ctx.name_en}: {detail_en}; base {num(rule.base)}, −{num(taken)}{stop_en}: score {num(score)}"
-        return RuleOutcome(score, zh, en, [*steps, *notes])
+        words = Words(_summary_words, ctx, rule, charged, score, bool(notes))
+        return RuleOutcome.later(score, words, [*steps, *notes])
 
     def best(self, rule: PerOccurrenceRule, policy: StepPolicy) -> Decimal | None:
         return rule.base
@@ -141,3 +124,32 @@ class PerOccurrenceKind(RuleKind[PerOccurrenceRule]):
 
 
 register(PerOccurrenceKind())
+
+
+def _labels(d: Deduction) -> tuple[str, str]:
+    return (d.label.zh if d.label else d.count), ((d.label.en or d.label.zh) if d.label else d.count)
+
+
+def _deduction_words(d: Deduction, count: Decimal, taken: Decimal) -> tuple[str, str]:
+    lzh, len_ = _labels(d)
+    minus = f"−{num(taken)}" if taken else "0"
+    return (f"{lzh} {num(count)} 次 × {num(d.points)} 分，扣 {num(taken)} 分",
+            f"{len_}: {num(count)} × {num(d.points)} = {minus}")
+
+
+def _summary_words(ctx: RuleContext, rule: PerOccurrenceRule, charged: list[tuple[Deduction, Decimal, Decimal]],
+                   score: Decimal, floored: bool) -> tuple[str, str]:
+    what_zh: list[str] = []
+    what_en: list[str] = []
+    for d, count, taken in charged:
+        lzh, len_ = _labels(d)
+        what_zh.append(f"{lzh} {num(count)} 次扣 {num(taken)} 分")
+        what_en.append(f"{len_} {num(count)} × {num(d.points)}")
+    taken = rule.base - score
+    stop_zh = "（扣完为止）" if floored else ""
+    stop_en = " (stops at the floor)" if floored else ""
+    detail_zh = "，".join(what_zh) if what_zh else "无扣分事项"
+    detail_en = ", ".join(what_en) if what_en else "nothing to deduct"
+    zh = f"{ctx.name_zh}：{detail_zh}，基准 {num(rule.base)} 分共扣 {num(taken)} 分{stop_zh}，得 {num(score)} 分"
+    en = f"{ctx.name_en}: {detail_en}; base {num(rule.base)}, −{num(taken)}{stop_en}: score {num(score)}"
+    return zh, en

@@ -130,6 +130,10 @@ def get_kind(type_: str) -> RuleKind[Any]:
 
 
 def kind_of(rule: RuleModel) -> RuleKind[Any]:
+    if _loaded:  # scoring asks for every item of every sheet: the registry is complete, look it up
+        kind = _KINDS.get(rule.type)
+        if kind is not None:
+            return kind
     return get_kind(rule.type)
 
 

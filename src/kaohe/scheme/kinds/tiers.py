@@ -26,7 +26,7 @@ from kaohe.scheme.rules_support import (
     tier_bounds,
 )
 from kaohe.scoring.explain import num
-from kaohe.scoring.results import TraceStep
+from kaohe.scoring.results import TraceStep, Words
 from kaohe.scoring.rules import RuleContext, RuleOutcome, rule_error
 
 if TYPE_CHECKING:
@@ -54,6 +54,14 @@ def tier_contains(tier: Tier, value: Decimal) -> bool:
     if tier.min is not None and not (value > tier.min or (tier.min_inclusive and value == tier.min)):
         return False
     return tier.max is None or value < tier.max or (tier.max_inclusive and value == tier.max)
+
+
+def _in_tier_words(ctx: RuleContext, tier: Tier, value: Decimal) -> tuple[str, str]:
+    rzh, ren = _tier_range(tier, ctx)
+    label = f"（{tier.label}）" if tier.label else ""
+    zh = f"{ctx.name_zh} {ctx.zh(value)}，落在 {rzh} 档{label}，得 {num(tier.score)} 分"
+    en = f"{ctx.name_en} {ctx.en(value)} falls in the tier {ren}: score {num(tier.score)}"
+    return zh, en
 
 
 def _tier_range(tier: Tier, ctx: RuleContext) -> tuple[str, str]:
@@ -101,11 +109,8 @@ class TiersKind(RuleKind[TiersRule]):
         value = inp.value
         for tier in rule.tiers:
             if tier_contains(tier, value):
-                rzh, ren = _tier_range(tier, ctx)
-                label = f"（{tier.label}）" if tier.label else ""
-                zh = f"{ctx.name_zh} {ctx.zh(value)}，落在 {rzh} 档{label}，得 {num(tier.score)} 分"
-                en = f"{ctx.name_en} {ctx.en(value)} falls in the tier {ren}: score {num(tier.score)}"
-                return RuleOutcome(tier.score, zh, en, [TraceStep(zh, en)])
+                words = Words(_in_tier_words, ctx, tier, value)
+                return RuleOutcome.later(tier.score, words, [TraceStep.later(words)])
         if rule.otherwise is not None:
             zh = f"{ctx.name_zh} {ctx.zh(value)}，不在任何档位内，按其他情况得 {num(rule.otherwise)} 分"
             en = f"{ctx.name_en} {ctx.en(value)} is in no tier: the 'otherwise' score {num(rule.otherwise)}"
