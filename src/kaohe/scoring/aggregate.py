@@ -16,6 +16,7 @@ then the total (category figures are exact sums).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -26,7 +27,17 @@ from .applicability import check_applies
 from .explain import num, short
 from .grading import grade_for, grade_order
 from .items import ItemOutcome, Prepared, prepare, score_item
-from .results import CategoryResult, ItemResult, ScoreIssue, SheetInputs, SheetResult, Trace, TraceStep, Words
+from .results import (
+    CategoryResult,
+    IndicatorInput,
+    ItemResult,
+    ScoreIssue,
+    SheetInputs,
+    SheetResult,
+    Trace,
+    TraceStep,
+    Words,
+)
 from .rounding import round_score
 
 HUNDRED = Decimal(100)
@@ -46,6 +57,19 @@ class _Entry:
     extra: bool  # a bonus (or other extra) item, outside the weights
     weighted: bool  # counts in its category's weights
     max_high: Decimal  # the top of its score range for `max_points`
+    # sheets share what depends only on the item's input or its category's renormalisation (see `_scored`)
+    outcomes: dict[Hashable, ItemOutcome] = field(default_factory=dict, compare=False)
+    weights: dict[tuple[Decimal, Decimal], tuple[Decimal, Decimal]] = field(default_factory=dict, compare=False)
+
+    def weights_for(self, factor: tuple[Decimal, Decimal]) -> tuple[Decimal, Decimal]:
+        """The effective weight and the most points of a scored item under a renormalisation factor."""
+        known = self.weights.get(factor)
+        if known is None:
+            eff_w = self.indicator.weight * factor[0] / factor[1]
+            high = self.max_high
+            most = high * factor[0] / factor[1] if self.scale is Scale.POINTS else high * eff_w / HUNDRED
+            known = self.weights[factor] = (eff_w, most)
+        return known
 
 
 @dataclass(frozen=True)
@@ -161,7 +185,7 @@ def _score_if_applies(scheme: Scheme, entry: _Entry, inputs: SheetInputs) -> Ite
     ind = entry.indicator
     verdict = check_applies(ind, inputs.context, inputs.settings)
     if verdict.applies:
-        outcome = score_item(scheme, ind, inputs.values.get(ind.id), entry.prepared.ctx.scale_max, entry.prepared)
+        outcome = _scored(scheme, entry, inputs.values.get(ind.id))
         return replace(outcome, steps=[*verdict.steps, *outcome.steps]) if verdict.steps else outcome
     issue = verdict.issue
     assert issue is not None
@@ -284,6 +308,38 @@ def _total(scheme: Scheme, outcomes: Outcomes, factors: _Factors, tally: _Tally)
     return total
 
 
+MAX_SHARED = 4096  # outcomes kept per indicator for other sheets with the same input
+
+
+def _scored(scheme: Scheme, entry: _Entry, given: IndicatorInput | None) -> ItemOutcome:
+    """The item scored from its input. Scoring is pure, so sheets with the very same input (the same
+    counts, the same ratings, the same value written the same way) share one outcome: a population has
+    few distinct counts of complaints or level ratings. Outcomes are never changed once made."""
+    key = _input_key(given)
+    outcome = entry.outcomes.get(key)
+    if outcome is None:
+        outcome = score_item(scheme, entry.indicator, given, entry.prepared.ctx.scale_max, entry.prepared)
+        if len(entry.outcomes) < MAX_SHARED:
+            entry.outcomes[key] = outcome
+    return outcome
+
+
+def _input_key(given: IndicatorInput | None) -> Hashable:
+    """Everything scoring reads of an input. Decimals by their text: 1.0 and 1.00 are equal numbers but
+    are shown and carried differently."""
+    if given is None:
+        return None
+    value = given.value
+    ratings = given.ratings
+    return (
+        None if value is None else str(value),
+        None if given.counts is None else tuple((k, v if type(v) is int else repr(v)) for k, v in given.counts.items()),
+        None if ratings is None else tuple((role, None if r is None else str(r)) for role, r in ratings.items()),
+        given.sample_size,
+        str(given.period_fraction),
+    )
+
+
 def _is_sheet_zero(indicator_id: str, outcomes: Outcomes) -> bool:
     return any(o.indicator.id == indicator_id and o.veto == "sheet_zero" for _, outs in outcomes for o in outs)
 
@@ -300,7 +356,7 @@ def _item_result(
     scale = entry.scale
     is_bonus = entry.extra
     steps = list(o.steps)
-    eff_w = Decimal(0) if o.status == "excluded" else ind.weight * factor[0] / factor[1]
+    eff_w, most = (Decimal(0), Decimal(0)) if o.status == "excluded" else entry.weights_for(factor)
     score = None if o.score is None else round_score(o.score, scheme.rounding)
     if score is not None and score != o.score:
         steps.append(TraceStep.later(Words(_rounded_words, score)))
@@ -313,10 +369,7 @@ def _item_result(
             contribution = score
             steps.append(TraceStep.later(Words(_bonus_words, score), score))
     else:
-        high = entry.max_high
-        max_points = high * factor[0] / factor[1] if scale is Scale.POINTS else high * eff_w / HUNDRED
-        if o.status == "excluded":
-            max_points = Decimal(0)
+        max_points = most  # 0 for an excluded item
         if score is not None:
             points = _weighted_points(scheme, ind, score, scale, factor, eff_w, steps)
             contribution = round_score(points * eff_cw / HUNDRED, scheme.rounding)
