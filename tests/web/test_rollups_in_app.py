@@ -206,6 +206,8 @@ def test_a_correction_changes_exactly_the_corrected_agents_values(org, cycle, tm
     event = AuditEvent.objects.get(action="upload.correct")
     assert event.after["rows_replaced"] == 1 and event.after["replaced"] == [{"file": "october-calls.csv", "rows": 1}]
     assert event.after["employees"] == fresh_batch(loaded).report["employees"] == ["A001"]
+    # the cycle's data still holds 9 calls: the corrected one replaced a loaded one
+    assert [t["rows"] for t in datasvc.readiness(cycle, org.hr)["tables"] if t["table"] == "calls"] == [9]
     after = svc.compute_cycle_kpis(cycle, org.hr)
     assert after.read_from == "rollups"
     assert _value(after, "A001", "service_level") == q6("83.333333")

@@ -568,9 +568,11 @@ def readiness(cycle: Cycle, actor: Any) -> dict[str, Any]:
             if table != "org":
                 needed.setdefault(table, []).append(kpi)
     loaded: dict[str, int] = {}
-    for table, rows in UploadBatch.objects.filter(cycle=cycle, status=UploadBatch.Status.LOADED).values_list(
-            "table", "rows_loaded"):
-        loaded[table] = loaded.get(table, 0) + int(rows or 0)
+    for table, rows, correct, report in UploadBatch.objects.filter(
+            cycle=cycle, status=UploadBatch.Status.LOADED).values_list("table", "rows_loaded", "correct", "report"):
+        # a correction's rows that replaced loaded rows are not more records
+        replaced = int((report or {}).get("rows_replaced", 0) or 0) if correct else 0
+        loaded[table] = loaded.get(table, 0) + int(rows or 0) - replaced
     tables = [{"table": t, "kpis": sorted(set(k)), "rows": loaded.get(t), "loaded": t in loaded}
               for t, k in sorted(needed.items())]
     comp = current_computation(cycle)
