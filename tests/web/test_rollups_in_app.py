@@ -236,3 +236,22 @@ def test_a_changed_kpi_definition_adds_its_spec_to_the_rollups(org, cycle, monke
     comp = svc.current_computation(cycle)
     assert comp.read_from == "rollups"
     assert _all(_from_records(monkeypatch, cycle, org.hr)) == _all(comp)
+
+
+def test_the_nightly_recompute_command_reads_the_rollups(org, cycle, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("kaohe_recompute_kpis", "--as", "hr", stdout=out, stderr=StringIO())
+    assert "computed demo/2026-10 #1" in out.getvalue()
+    comp = svc.current_computation(cycle)
+    assert comp.read_from == "rollups" and _value(comp, "A001", "aht") == q6("186.666667")
+    # a correction is new data for the command; the values follow it
+    svc.confirm_upload(_upload(cycle, org.hr, tmp_path, "correction.csv", [_call("A001-9-1", "A001", 9, 10, 10, 160, 20)],
+                               correct=True), org.hr)
+    call_command("kaohe_recompute_kpis", "--as", "hr", stdout=out, stderr=StringIO())
+    assert "computed demo/2026-10 #2" in out.getvalue()
+    comp = svc.current_computation(cycle)
+    assert comp.read_from == "rollups" and _value(comp, "A001", "aht") == q6("196.666667")
