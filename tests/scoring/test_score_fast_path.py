@@ -28,6 +28,7 @@ from kaohe.scoring import (
     SheetInputs,
     SheetResult,
     TraceStep,
+    aggregate,
     assign_forced_distribution,
     grade_order,
     render_sheet,
@@ -95,11 +96,13 @@ def test_sheets_are_scored_as_before(case: int, reference: dict[str, list[Any]])
         assert g == w, f"{scheme.id} sheet {sheet}: {_first_difference(g, w)}"
 
 
-def test_a_large_population_is_scored_as_one_sheet_at_a_time() -> None:
-    """A population of the bench's size class: the results and their order are those of scoring each
-    sheet alone (with the forced distribution over them)."""
+@pytest.mark.parametrize("shared", [4096, 40, 0])
+def test_a_population_is_scored_as_one_sheet_at_a_time(shared: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The results and their order are those of scoring each sheet alone (with the forced distribution
+    over them), whether sheets share outcomes for equal inputs, stop sharing after a few, or never do."""
+    monkeypatch.setattr(aggregate, "MAX_SHARED", shared)
     scheme = fifteen_scheme()
-    sheets = population(scheme, 2500, 7, odd=0.05)
+    sheets = population(scheme, 300, 7, odd=0.05) + population(scheme, 100, 8, odd=0.0)
     batch = score_sheets(scheme, sheets)
     assert [r.employee_id for r in batch] == [s.employee_id for s in sheets]
     alone = one_at_a_time(scheme, sheets)
@@ -107,7 +110,20 @@ def test_a_large_population_is_scored_as_one_sheet_at_a_time() -> None:
     assert [render_sheet(r, "en") for r in batch[:50]] == [render_sheet(r, "en") for r in alone[:50]]
 
 
-@settings(max_examples=25, deadline=None)
+def test_equal_numbers_written_differently_are_not_shared() -> None:
+    """1.5 and 1.50 are equal, but a sheet shows the value as it was given: each keeps its own."""
+    scheme = fifteen_scheme()
+    first = population(scheme, 1, 11, odd=0.0)[0]
+    ind = "effective_work"
+    given = first.values[ind]
+    plain = replace(first, values={**first.values, ind: replace(given, value=Decimal("91.5"))})
+    padded = replace(first, employee_id="other", values={**first.values, ind: replace(given, value=Decimal("91.50"))})
+    a, b = score_sheets(scheme, [plain, padded])
+    assert (a.item(ind).value, b.item(ind).value) == (Decimal("91.5"), Decimal("91.50"))
+    assert str(a.item(ind).value) == "91.5" and str(b.item(ind).value) == "91.50"
+
+
+@settings(max_examples=20, deadline=None)
 @given(seed=st.integers(0, 10_000), odd=st.sampled_from([0.0, 0.1, 0.4]), which=st.integers(0, 40))
 def test_any_population_scores_as_one_sheet_at_a_time(seed: int, odd: float, which: int) -> None:
     schemes = [*library_schemes(), fifteen_scheme()]

@@ -1,4 +1,11 @@
-"""Scoring a whole population: every sheet, then the forced distribution if the scheme has one."""
+"""Scoring a whole population: every sheet, then the forced distribution if the scheme has one.
+
+A population is scored with one plan of its scheme (`aggregate.plan_for`: rule kinds, bounds, rule
+contexts and the grade order worked out once), sheets with the very same input for an indicator share
+its outcome, and trace text is written when it is read (`results.Words`). Every result is the one
+`score_sheet` gives for that sheet alone; tests/scoring/test_score_fast_path.py holds them to a stored
+reference field by field, trace text in Chinese and English included.
+"""
 
 from __future__ import annotations
 
