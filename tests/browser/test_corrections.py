@@ -158,6 +158,7 @@ def test_hr_loads_a_correction_and_sees_the_corrected_value(browser: Browser, li
     hr.get_by_test_id("kpi-link").first.click()
     expect(hr.get_by_test_id("kpi-value").first).to_have_text(re.compile(r"83\.33"))
     expect(hr.get_by_test_id("read-from").first).to_contain_text(words["rollups"])
+    expect(hr.get_by_test_id("records-range")).to_contain_text("1–6")  # A001's 6 calls, the corrected one among them
     shot(hr, "corrected-value")
     if viewport is PHONE:
         no_sideways_scroll(hr)
