@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -142,10 +143,12 @@ class CleanConverter:
             _refuse(pc.invert(pc.is_in(low, value_set=_BOOL_WORDS)))
             return pc.if_else(low.is_null(), pa.scalar(None, pa.bool_()), pc.is_in(low, value_set=_TRUE_WORDS))
         if col.type == "ts":
-            _refuse(pc.invert(pc.match_substring_regex(arr, _TS_SHAPE)))
+            if not _fixed_iso_shape(arr, _TS_LENGTHS):
+                _refuse(pc.invert(pc.match_substring_regex(arr, _TS_SHAPE)))
             return self._utc(arr.cast(pa.timestamp("us")))
         if col.type == "date":
-            _refuse(pc.invert(pc.match_substring_regex(arr, _DATE_SHAPE)))
+            if not _fixed_iso_shape(arr, (10,)):
+                _refuse(pc.invert(pc.match_substring_regex(arr, _DATE_SHAPE)))
             return arr.cast(pa.date32())
         raise _NotClean
 
@@ -172,6 +175,48 @@ class CleanConverter:
         return zoned.cast(pa.timestamp("us"))  # the instant in UTC, without the zone
 
 
+_TS_LENGTHS = (10, 16, 19, 21, 22, 23, 24, 25, 26)  # the lengths _TS_SHAPE admits
+
+
+def _fixed_iso_shape(text: pa.Array, lengths: tuple[int, ...]) -> bool:
+    """True when every value has the shape of _TS_SHAPE (or _DATE_SHAPE with ``lengths`` (10,)), checked
+    byte by byte in numpy: only for the usual column whose values all have one length (an export writes
+    its times one way), stacked as a matrix of that many columns. False means "not shown this way"
+    (values of several lengths, or one that does not fit): the caller then asks the regular expression."""
+    valid = text.is_valid()
+    lengths_all = pc.binary_length(text)
+    present = pc.filter(lengths_all, valid)
+    if not len(present):
+        return False
+    mm = pc.min_max(present)
+    width = mm["min"].as_py()
+    if width != mm["max"].as_py() or width not in lengths:
+        return False
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset:text.offset + len(text) + 1]
+    start, end = int(offsets[0]), int(offsets[-1])
+    if end - start != width * len(present):  # a null slot holding bytes: leave it to the expression
+        return False
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[start:end].reshape(-1, width)
+    digits = [0, 1, 2, 3, 5, 6, 8, 9]
+    fixed = [(4, b"-"), (7, b"-")]
+    if width >= 16:
+        digits += [11, 12, 14, 15]
+        fixed.append((13, b":"))
+        sep = data[:, 10]
+        if not ((sep == ord(" ")) | (sep == ord("T"))).all():
+            return False
+    if width >= 19:
+        digits += [17, 18]
+        fixed.append((16, b":"))
+    if width >= 21:
+        digits += list(range(20, width))
+        fixed.append((19, b"."))
+    if any(not (data[:, i] == ch[0]).all() for i, ch in fixed):
+        return False
+    d = data[:, digits]
+    return bool(((d >= ord("0")) & (d <= ord("9"))).all())
+
+
 def _min_max(arr: pa.Array) -> tuple[Any, Any]:
     mm = pc.min_max(arr)
     return mm["min"].as_py(), mm["max"].as_py()
@@ -186,7 +231,7 @@ def _refuse_long_or_nul(text: pa.Array) -> None:
     if pc.max(pc.binary_length(text)).as_py() > MAX_TEXT_LENGTH:
         _refuse(pc.greater(pc.utf8_length(text), MAX_TEXT_LENGTH))
     data = text.buffers()[2]
-    if data is not None and data.size and data.to_pybytes().find(b"\x00") >= 0:
+    if data is not None and data.size and not np.frombuffer(data, dtype=np.uint8).all():
         _refuse(pc.match_substring(text, "\x00"))
 
 

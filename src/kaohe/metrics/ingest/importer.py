@@ -322,10 +322,9 @@ def _key_text(key: tuple[str, ...] | list[str], values: Any) -> str:
 
 
 class _FileKeys:
-    """The key columns of the rows staged so far, kept in memory up to MAX_ROWS rows, so that a file
-    without a repeated key (nearly every file) is known to be so from one Arrow hash grouping instead
-    of a DuckDB query over the staging file; and the range of the key's time column, which bounds the
-    stored rows a key can collide with."""
+    """The key columns (and source rows) of the rows staged so far, kept in memory up to MAX_ROWS rows,
+    so that the key checks query them in place instead of reading the staging file back; and the range
+    of the key's time column, which bounds the stored rows a key can collide with."""
 
     MAX_ROWS = 20_000_000
 
@@ -354,17 +353,11 @@ class _FileKeys:
         if self.rows > self.MAX_ROWS:
             self.parts = None  # a huge file: DuckDB, which can spill to disk, looks for repeats
         else:
-            self.parts.append(out.select(self.key))
+            self.parts.append(out.select([*self.key, ROW_COLUMN]))
 
-    def unique(self) -> bool | None:
-        """True when no key repeats in the file, False when one does, None when not kept."""
-        if self.parts is None:
-            return None
-        if not self.parts:
-            return True
-        keys = pa.concat_tables(self.parts)
-        # nulls form one group, as in SQL's GROUP BY: two rows with the same empty key part repeat it
-        return bool(keys.group_by(self.key).aggregate([]).num_rows == keys.num_rows)
+    def table(self) -> pa.Table | None:
+        """The staged rows' keys and source rows, or None for a file too large to keep them."""
+        return pa.concat_tables(self.parts) if self.parts else None
 
     def time_bound(self) -> tuple[str, Any, Any] | None:
         """(column, first, last) when every staged row has a value in the key's time column."""
@@ -386,10 +379,6 @@ def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: 
     stored; only the files holding those are then read whole, to tell identical rows from changed ones."""
     if staged is None:
         return None
-    unique = file_keys.unique() if file_keys is not None else None
-    stored = store.has_table(schema.name)
-    if unique and not stored:
-        return staged
     import duckdb
 
     con = duckdb.connect()
@@ -397,9 +386,14 @@ def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: 
     con.execute(f"SET temp_directory = '{store.staging_dir()}'")
     keys = ", ".join(f'"{k}"' for k in schema.key)
     src = f"read_parquet('{staged}')"
+    kept = file_keys.table() if file_keys is not None else None
+    if kept is not None:
+        con.register("file_keys", kept)
+    key_src = "file_keys" if kept is not None else src
     drop: set[int] = set()
-    dups = [] if unique else con.execute(
-        f"SELECT {keys}, list({ROW_COLUMN} ORDER BY {ROW_COLUMN}) FROM {src} "
+    # nulls form one group: two rows with the same empty key part repeat it
+    dups = con.execute(
+        f"SELECT {keys}, list({ROW_COLUMN} ORDER BY {ROW_COLUMN}) FROM {key_src} "
         f"GROUP BY ALL HAVING count(*) > 1").fetchall()
     for rec in dups:
         key_vals, rows = rec[:-1], rec[-1]
@@ -409,7 +403,7 @@ def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: 
                                       f"duplicate key ({key_text}); first on row {rows[0]}"),
                              "duplicate key in file")
             drop.add(r)
-    if stored:
+    if store.has_table(schema.name):
         same = " AND ".join(f's."{c}" IS NOT DISTINCT FROM t."{c}"' for c in schema.names)
         # keys may hold empty parts (interval_stats: a queue row has no agent); empty equals empty
         on = " AND ".join(f's."{k}" IS NOT DISTINCT FROM t."{k}"' for k in schema.key)
@@ -420,7 +414,7 @@ def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: 
             where = f' WHERE "{bound[0]}" BETWEEN ? AND ?'
         params = [bound[1], bound[2]] if bound is not None else []
         files = [str(f) for f, in con.execute(
-            f"SELECT DISTINCT t.filename FROM (SELECT {keys} FROM {src}) s JOIN "
+            f"SELECT DISTINCT t.filename FROM (SELECT {keys} FROM {key_src}) s JOIN "
             f"(SELECT {keys}, filename FROM read_parquet('{store.table_glob(schema.name)}', union_by_name=true, "
             f"filename=true){where}) t ON {on} ORDER BY 1", params).fetchall()]
         # the same glob (so the columns are those of every stored file), pruned to the files with a hit
