@@ -92,10 +92,10 @@ class Shots:
 
 WORDS = {
     "zh-hans": {"option": "这批记录是更正", "will": "将替换此前导入的 1 行", "done": "已替换此前导入的 1 行",
-                "rollups": "数值读自按日汇总"},
+                "rollups": "数值读自按日汇总", "tag": "更正"},
     "en": {"option": "These rows correct records already loaded (replace them)",
            "will": "1 row will replace a row loaded before", "done": "1 row replaced a row loaded before",
-           "rollups": "Values read from the daily rollups"},
+           "rollups": "Values read from the daily rollups", "tag": "correction"},
 }
 
 
@@ -152,6 +152,7 @@ def test_hr_loads_a_correction_and_sees_the_corrected_value(browser: Browser, li
 
     # A001's sheet, from the correction's report: the service level's records page shows the corrected value
     hr.get_by_test_id("upload-link").click()
+    expect(hr.get_by_test_id("correction-tag")).to_have_text(words["tag"])
     hr.get_by_test_id("recent-uploads").get_by_role("link", name="correction.csv").click()
     hr.get_by_test_id("corrected-sheets").locator("a[data-employee=A001]").click()
     shot(hr, "a001-sheet")
