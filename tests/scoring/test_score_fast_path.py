@@ -22,8 +22,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from population import fifteen_scheme, library_schemes, population, reference_cases, results_json, sheet_json
+from scoring_helpers import D, category, indicator, sheet, value
+from scoring_helpers import scheme as helper_scheme
 
-from kaohe.scheme.models import Scheme
+from kaohe.scheme.models import GateRule, LowSamplePolicy, MinSample, Scheme
 from kaohe.scoring import (
     SheetInputs,
     SheetResult,
@@ -92,8 +94,8 @@ def test_sheets_are_scored_as_before(case: int, reference: dict[str, list[Any]])
     got = results_json(score_sheets(scheme, sheets))
     want = reference[scheme.id]
     assert len(got) == len(want)
-    for sheet, (g, w) in enumerate(zip(got, want, strict=True)):
-        assert g == w, f"{scheme.id} sheet {sheet}: {_first_difference(g, w)}"
+    for number, (g, w) in enumerate(zip(got, want, strict=True)):
+        assert g == w, f"{scheme.id} sheet {number}: {_first_difference(g, w)}"
 
 
 @pytest.mark.parametrize("shared", [4096, 40, 0])
@@ -166,3 +168,18 @@ def test_words_are_written_once_when_first_read() -> None:
     assert step != TraceStep("得 7.5 分", "score 7.5") and hash(step) == hash(TraceStep("得 7.5 分", "score 7.5",
                                                                                          Decimal(-2)))
     assert repr(step) == "TraceStep(zh='得 7.5 分', en='score 7.5', delta=Decimal('-2'))"
+
+
+def test_equal_weights_written_differently_are_not_shared() -> None:
+    """Leaving out a weight of 50.0 or one of 50 renormalises the rest by 150.0/100 or 150.0/100.0: equal
+    factors that give 75.0 and 75 as the effective weight. Each sheet shows its own, as scored alone."""
+    gate = GateRule(type="gate", threshold=D(80), pass_score=D(100))
+    few = MinSample(size=10, action=LowSamplePolicy.EXCLUDE)
+    inds = [indicator("a", gate, D("50.0"), min_sample=few), indicator("b", gate, D(50), min_sample=few),
+            indicator("c", gate, D(50), min_sample=few)]
+    plan = helper_scheme([category("perf", 100, inds)])
+    small, enough = value(90, sample_size=3), value(90, sample_size=30)
+    sheets = [sheet("e1", a=small, b=enough, c=enough), sheet("e2", a=enough, b=small, c=enough)]
+    batch = score_sheets(plan, sheets)
+    assert [str(r.item("c").effective_weight) for r in batch] == ["75.0", "75"]
+    assert results_json(batch) == results_json(one_at_a_time(plan, sheets))

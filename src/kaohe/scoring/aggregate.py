@@ -59,16 +59,19 @@ class _Entry:
     max_high: Decimal  # the top of its score range for `max_points`
     # sheets share what depends only on the item's input or its category's renormalisation (see `_scored`)
     outcomes: dict[Hashable, ItemOutcome] = field(default_factory=dict, compare=False)
-    weights: dict[tuple[Decimal, Decimal], tuple[Decimal, Decimal]] = field(default_factory=dict, compare=False)
+    weights: dict[tuple[str, str], tuple[Decimal, Decimal]] = field(default_factory=dict, compare=False)
+    points: dict[Hashable, tuple[Decimal, Decimal, Decimal, tuple[TraceStep, ...]]] = field(
+        default_factory=dict, compare=False)
 
     def weights_for(self, factor: tuple[Decimal, Decimal]) -> tuple[Decimal, Decimal]:
         """The effective weight and the most points of a scored item under a renormalisation factor."""
-        known = self.weights.get(factor)
+        key = (str(factor[0]), str(factor[1]))  # by their text: 10 and 10.0 give 10 and 10.0 below
+        known = self.weights.get(key)
         if known is None:
             eff_w = self.indicator.weight * factor[0] / factor[1]
             high = self.max_high
             most = high * factor[0] / factor[1] if self.scale is Scale.POINTS else high * eff_w / HUNDRED
-            known = self.weights[factor] = (eff_w, most)
+            known = self.weights[key] = (eff_w, most)
         return known
 
 
@@ -353,26 +356,22 @@ def _item_result(
     eff_cw: Decimal,
 ) -> ItemResult:
     ind = o.indicator
-    scale = entry.scale
     is_bonus = entry.extra
     steps = list(o.steps)
-    eff_w, most = (Decimal(0), Decimal(0)) if o.status == "excluded" else entry.weights_for(factor)
-    score = None if o.score is None else round_score(o.score, scheme.rounding)
-    if score is not None and score != o.score:
-        steps.append(TraceStep.later(Words(_rounded_words, score)))
-    points: Decimal | None = None
-    contribution: Decimal | None = None
-    if is_bonus:
-        max_points = entry.max_high
-        if score is not None:
-            points = score
-            contribution = score
-            steps.append(TraceStep.later(Words(_bonus_words, score), score))
-    else:
-        max_points = most  # 0 for an excluded item
-        if score is not None:
-            points = _weighted_points(scheme, ind, score, scale, factor, eff_w, steps)
-            contribution = round_score(points * eff_cw / HUNDRED, scheme.rounding)
+    excluded = o.status == "excluded"
+    eff_w, most = (Decimal(0), Decimal(0)) if excluded else entry.weights_for(factor)
+    max_points = entry.max_high if is_bonus else most  # most is 0 for an excluded item
+    score = points = contribution = None
+    if o.score is not None:
+        # the same score under the same weights gives the same points and steps on every sheet
+        key = (str(o.score), excluded, str(factor[0]), str(factor[1]), str(eff_cw))
+        known = entry.points.get(key)
+        if known is None:
+            known = _points(scheme, entry, o.score, factor, eff_w, eff_cw)
+            if len(entry.points) < MAX_SHARED:
+                entry.points[key] = known
+        score, points, contribution, more = known
+        steps.extend(more)
     trace = Trace.of(o.rule_type, steps, o.summary)
     return ItemResult(
         indicator_id=ind.id,
@@ -390,6 +389,20 @@ def _item_result(
         trace=trace,
         is_bonus=is_bonus,
     )
+
+
+def _points(scheme: Scheme, entry: _Entry, exact: Decimal, factor: tuple[Decimal, Decimal], eff_w: Decimal,
+            eff_cw: Decimal) -> tuple[Decimal, Decimal, Decimal, tuple[TraceStep, ...]]:
+    """The rounded score, the item's points, its contribution to the total, and the steps saying so."""
+    steps: list[TraceStep] = []
+    score = round_score(exact, scheme.rounding)
+    if score != exact:
+        steps.append(TraceStep.later(Words(_rounded_words, score)))
+    if entry.extra:
+        steps.append(TraceStep.later(Words(_bonus_words, score), score))
+        return score, score, score, tuple(steps)
+    points = _weighted_points(scheme, entry.indicator, score, entry.scale, factor, eff_w, steps)
+    return score, points, round_score(points * eff_cw / HUNDRED, scheme.rounding), tuple(steps)
 
 
 def _weighted_points(scheme: Scheme, ind: Indicator, score: Decimal, scale: Scale, factor: tuple[Decimal, Decimal],
