@@ -3,7 +3,9 @@ drill-down, the targets letter, and the simple one-button workflow steps."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -111,12 +113,32 @@ def kpi_records(request: HttpRequest, pk: int, indicator: str) -> HttpResponse:
     values = [kv for kv in svc.kpi_values_for(sheet, request.user) if kv.kpi == kpi]
     table = request.GET.get("table") or None
     offset = int_param(request.GET.get("offset"), "offset", lo=0, hi=MAX_OFFSET, default=0)
-    rows = [{"value": kv, "provenance": svc.kpi_provenance(kv),
-             "records": svc.kpi_records(kv, request.user, table=table, limit=RECORDS_PER_PAGE, offset=offset)}
-            for kv in values]
+    zone = ZoneInfo(sheet.cycle.company.time_zone)
+    rows = []
+    for kv in values:
+        rec = svc.kpi_records(kv, request.user, table=table, limit=RECORDS_PER_PAGE, offset=offset)
+        rows.append({"value": kv, "provenance": svc.kpi_provenance(kv), "records": rec,
+                     "cells": [[record_cell(r.get(c), zone) for c in rec.columns] for r in rec.rows]})
+    # every time on the page is shown in the company's zone: the records' times (naive UTC in the
+    # event store) here, the computation's and the uploads' times by the template's {% timezone %}
     return render(request, "ui/sheets/kpi_records.html", {
         "sheet": sheet, "item": item, "kpi": kpi, "rows": rows, "offset": offset, "per_page": RECORDS_PER_PAGE,
-        "next_offset": offset + RECORDS_PER_PAGE, "prev_offset": max(offset - RECORDS_PER_PAGE, 0)})
+        "next_offset": offset + RECORDS_PER_PAGE, "prev_offset": max(offset - RECORDS_PER_PAGE, 0),
+        "zone": zone, "zone_name": sheet.cycle.company.time_zone})
+
+
+def record_cell(value: Any, zone: ZoneInfo) -> Any:
+    """One cell of an event-store record as the page shows it: a time (naive UTC in the store) in the
+    company's zone to the second (the seconds tell a call's wait), a day as written in the rest of the
+    app, an empty cell for a missing value."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        utc = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+        return f"{utc.astimezone(zone):%Y-%m-%d %H:%M:%S}"
+    if isinstance(value, dt.date):  # a day of the company's calendar (attendance, training)
+        return f"{value:%Y-%m-%d}"
+    return value
 
 
 @page
