@@ -127,3 +127,25 @@ def test_stored_keys_at_both_ends_of_the_files_time_range_are_found(tmp_path, da
         (4, f"key already stored with different values (batch {first.batch_id}, row 4)")]
     assert [e.value for e in rep.errors] == ["agent_id=a1, start_at=2026-03-02 09:00:00",
                                              "agent_id=a1, start_at=2026-03-02 09:05:00"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ids=st.lists(st.sampled_from(["C1", "C2", "C3", "C4"]), min_size=1, max_size=7))
+def test_repeated_one_column_keys_into_an_empty_store(ids):
+    """A one-column key into an empty store is first hashed in Arrow; a repeat is still worded by row."""
+    from ingest_helpers import CALL_HEADER, call_row
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "calls.csv"
+        path.write_text("\n".join([CALL_HEADER] + [call_row(i).replace(f"C{i},", f"{cid},", 1)
+                                                   for i, cid in enumerate(ids)]) + "\n", encoding="utf-8")
+        rep = import_file(path, Path(tmp) / "data", table="calls", check_org=False)
+        first: dict[str, int] = {}
+        expected = []
+        for row, cid in enumerate(ids, start=2):
+            if cid in first:
+                expected.append((row, f"duplicate key (call_id={cid}); first on row {first[cid]}"))
+            first.setdefault(cid, row)
+        assert sorted((e.row, e.message_en) for e in rep.errors) == expected
+        assert rep.committed == (not expected)
+        assert rep.rows_loaded == (len(ids) if not expected else 0)

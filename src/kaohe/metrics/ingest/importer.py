@@ -359,6 +359,15 @@ class _FileKeys:
         """The staged rows' keys and source rows, or None for a file too large to keep them."""
         return pa.concat_tables(self.parts) if self.parts else None
 
+    def surely_unique(self) -> bool:
+        """True when no key repeats (an empty key counts as a value: two rows without one repeat it);
+        False also when not known. A one-column key is hashed by Arrow, which costs about what the
+        DuckDB query does, without loading DuckDB in a process that has not yet (the command line)."""
+        if not self.parts or len(self.key) != 1:
+            return False
+        col = pa.chunked_array([p.column(self.key[0]) for p in self.parts])
+        return bool(len(pc.unique(col)) == len(col))
+
     def time_bound(self) -> tuple[str, Any, Any] | None:
         """(column, first, last) when every staged row has a value in the key's time column."""
         if self.time_column is None or self.time_nulls or self.low is None:
@@ -379,6 +388,9 @@ def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: 
     stored; only the files holding those are then read whole, to tell identical rows from changed ones."""
     if staged is None:
         return None
+    stored = store.has_table(schema.name)
+    if not stored and file_keys is not None and file_keys.surely_unique():
+        return staged  # nothing repeats and nothing is stored: no query to make
     import duckdb
 
     con = duckdb.connect()
@@ -403,7 +415,7 @@ def _check_keys(store: Store, schema: TableSchema, staged: Path | None, report: 
                                       f"duplicate key ({key_text}); first on row {rows[0]}"),
                              "duplicate key in file")
             drop.add(r)
-    if store.has_table(schema.name):
+    if stored:
         same = " AND ".join(f's."{c}" IS NOT DISTINCT FROM t."{c}"' for c in schema.names)
         # keys may hold empty parts (interval_stats: a queue row has no agent); empty equals empty
         on = " AND ".join(f's."{k}" IS NOT DISTINCT FROM t."{k}"' for k in schema.key)
