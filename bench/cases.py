@@ -319,5 +319,40 @@ def v_scoring(info: dict[str, Any]) -> dict[str, Any]:
             "baseline_s": time.perf_counter() - t1}
 
 
-VARIANTS = {"ingest_parquet": v_ingest_parquet, "rollups_cold": v_rollups_cold, "rollups_warm": v_rollups_warm,
+# --- Spark -----------------------------------------------------------------------------------------
+def v_spark_rollups(info: dict[str, Any]) -> dict[str, Any]:
+    """Build the rollups of the data set on a local Spark (local[2]) from the same Ibis code, into a
+    linked copy of the store so the DuckDB rollups stay; the rows scanned per second and per core size
+    a cluster (docs/operations-spark.md). Baseline: the same build on DuckDB, same run, same copy."""
+    import pyarrow.parquet as pq
+
+    from kaohe.metrics.backends import spark_session
+    from kaohe.metrics.rollups import refresh_rollups, rollup_root
+
+    data = Path(info["data"])
+    work = data.parent / "spark-copy"
+    shutil.rmtree(work, ignore_errors=True)
+    for f in data.rglob("*"):
+        rel = f.relative_to(data)
+        if rel.parts[0].startswith("_rollups") or f.is_dir():
+            continue
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(f, work / rel)
+    rows = sum(pq.ParquetFile(f).metadata.num_rows for t in ("calls", "agent_states") for f in (work / t).glob("*.parquet"))
+    t0 = time.perf_counter()
+    refresh_rollups(work, tz=TZ, threads=2)
+    duck_s = time.perf_counter() - t0
+    shutil.rmtree(rollup_root(work))
+    session = spark_session(master="local[2]")
+    session.conf.set("spark.sql.shuffle.partitions", "8")
+    t1 = time.perf_counter()
+    refresh_rollups(work, tz=TZ, backend="spark", session=session)
+    spark_s = time.perf_counter() - t1
+    session.stop()
+    shutil.rmtree(work, ignore_errors=True)
+    return {"seconds": spark_s, "baseline_s": duck_s, "rows": rows, "cores": 2,
+            "rows_per_core_s": rows / spark_s / 2}
+
+
+VARIANTS = {"spark_rollups": v_spark_rollups, "ingest_parquet": v_ingest_parquet, "rollups_cold": v_rollups_cold, "rollups_warm": v_rollups_warm,
             "new_day": v_new_day, "scoring": v_scoring}

@@ -56,7 +56,7 @@ CALLS_PER_AGENT_MONTH = 1000  # ≈ 33 a working day
 SUBSET = ["handled_calls", "aht", "avg_talk_time", "avg_hold_time", "avg_acw_time", "transfer_rate",
           "service_level", "asa", "abandon_rate", "fcr", "occupancy", "effective_work_rate"]
 ALL_VARIANTS = ["ingest", "ingest_parquet", "scan", "sql", "kaohe", "kaohe_all", "pandas", "rollups_cold",
-                "rollups_warm", "new_day", "scoring"]
+                "rollups_warm", "new_day", "scoring", "spark_rollups"]
 # KAOHE_BENCH_SCALE chooses the run's size; flags override each part
 SCALES = {
     "quick": {"sizes": "1M", "ingest_rows": "1M", "employees": "2000"},
@@ -271,7 +271,7 @@ VARIANTS = {"ingest": cases.v_ingest_csv, "kaohe": v_kaohe, "kaohe_all": v_kaohe
 # run once per bench run (at the first size), whatever the sizes: they do not depend on the data size
 ONCE = {"scoring"}
 # run only on a one-month data set (the new day is the month's last)
-ONE_MONTH = {"new_day"}
+ONE_MONTH = {"new_day", "spark_rollups"}
 
 
 # --- process plumbing ------------------------------------------------------------------------
@@ -447,6 +447,13 @@ def render_targets(results: list[dict]) -> list[str]:
                         f"{sc['seconds']:.1f} s ({sc['cpu_in_s']:.1f} CPU-s, {sc['trace_lines']:,} trace steps) | "
                         f"bare weighted-sum loop over the same inputs: {sc['baseline_s']:.2f} s | "
                         f"{sc['seconds'] / sc['baseline_s']:.0f}× the loop | {_ok(ok)} | {load(sc)} |")
+        sp = v.get("spark_rollups")
+        if sp and "seconds" in sp:
+            rows.append(f"| Spark: rollups built on local[2] (sizes a cluster, docs/operations-spark.md) | {size} calls | "
+                        f"{sp['seconds']:.1f} s, {sp['rows']:,} call and state rows, "
+                        f"{sp['rows_per_core_s'] / 1e3:,.0f} k rows per core-second | "
+                        f"the same build on DuckDB: {sp['baseline_s']:.1f} s | "
+                        f"{sp['seconds'] / sp['baseline_s']:.1f}× DuckDB's time | — | {load(sp)} |")
         k, pd_ = v.get("kaohe"), v.get("pandas")
         if k and pd_ and "seconds" in k and "seconds" in pd_:
             ok = pd_["seconds"] / k["seconds"] >= 5 if r["size"] >= 10_000_000 else None

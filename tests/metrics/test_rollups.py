@@ -79,7 +79,7 @@ def _parts(root) -> dict[str, pd.DataFrame]:
     """Every rollup table of a store (the per-batch drill-down counts summed over batches)."""
     out = {}
     for d in sorted((root / ROLLUP_DIR).glob("*=*")):
-        files = sorted(d.glob("*.parquet"))
+        files = sorted(d.glob("????-??-??.parquet"))  # the day partitions; month summaries derive from them
         if not files:
             continue
         df = pd.concat([pq.read_table(f).to_pandas() for f in files], ignore_index=True)
@@ -222,6 +222,65 @@ def test_one_new_day_refreshes_month_to_date_reading_only_what_changed(tmp_path)
         + [(fcr, (new - timedelta(days=k)).isoformat()) for k in range(8)])
     assert len(read) < first_reads / 3
     _same(mtd, _frame(tmp_path, "2026-10-01/2026-10-22", use_rollups=False))
+
+
+def test_a_whole_month_is_read_from_its_summary_kept_until_a_day_of_it_changes(tmp_path):
+    days = [date(2026, 10, d) for d in (2, 9, 30)]
+    store = _store(tmp_path, org=ORG, calls=[c for d in days for c in day_calls(d)],
+                   agent_states=day_states(days[0]))
+    refresh_rollups(store)
+    first = RollupCache()
+    month = _frame(tmp_path, "2026-10", cache=first)
+    # the first reader sums the month's days and keeps the summary next to them
+    assert ("base=calls", "2026-10-30") in first.reads
+    summary = sorted((tmp_path / ROLLUP_DIR / "base=calls").glob("month-2026-10-*.parquet"))
+    assert len(summary) == 1
+    kept = pq.read_table(summary[0]).to_pandas().set_index(["employee_id", "queue"])
+    # one row per key, not per day: (a1, q1), (a2, q2) and the abandoned calls of q2 with no agent
+    assert len(kept) == 3
+    assert kept.loc[("a1", "q1")].filter(like="aht.").filter(like=":num").iloc[0] == 630  # 3 days × (70 + 140) s
+    second = RollupCache()
+    again = _frame(tmp_path, "2026-10", cache=second)
+    assert ("base=calls", "month-2026-10") in second.reads
+    assert not any(day.startswith("2026-10-") for group, day in second.reads if group == "base=calls")
+    _same(again, month)
+    _same(again, _frame(tmp_path, "2026-10", use_rollups=False))
+    # a quarter (grain month) reads the summary too; a grain of days reads the days
+    assert not _frame(tmp_path, "2026-Q4").empty
+    daily = RollupCache()
+    _same(_frame(tmp_path, "2026-10", cache=daily).iloc[0:0], month.iloc[0:0])
+    by_day = compute_kpis(tmp_path, ["handled_calls"], "2026-10", grain="day", as_frame=True, rollup_cache=daily)
+    assert ("base=calls", "2026-10-09") in daily.reads or ("base=calls", "month-2026-10") in daily.reads
+    assert set(by_day["period"]) >= {"2026-10-02", "2026-10-09", "2026-10-30"}
+    _same(by_day.assign(kpi_id=by_day.kpi_id).sort_values(["kpi_id", "entity_level", "entity_id", "period"])
+          .reset_index(drop=True),
+          compute_kpis(tmp_path, ["handled_calls"], "2026-10", grain="day", as_frame=True, use_rollups=False)
+          .sort_values(["kpi_id", "entity_level", "entity_id", "period"]).reset_index(drop=True))
+    # a corrected call of the 9th makes the summary stale: the month is summed again, and right
+    wrong = next(c for c in day_calls(days[1]) if c["call_id"] == "c1009-1")
+    store.supersede("calls", to_arrow("calls", [{**wrong, "talk_s": wrong["talk_s"] + 60}]))
+    fixed = _frame(tmp_path, "2026-10", cache=second)
+    assert ("base=calls", "2026-10-09") in second.reads
+    _same(fixed, _frame(tmp_path, "2026-10", use_rollups=False))
+    assert len(sorted((tmp_path / ROLLUP_DIR / "base=calls").glob("month-2026-10-*.parquet"))) == 1
+
+
+def test_a_cache_kept_across_a_full_rebuild_serves_the_new_partitions(tmp_path):
+    store = _store(tmp_path, org=ORG, calls=day_calls(date(2026, 10, 7)))
+    refresh_rollups(store)
+    cache = RollupCache()
+    compute_kpis(tmp_path, ["aht", "service_level"], "2026-10-07/2026-10-08", as_frame=True, rollup_cache=cache)
+    # a scheme asks for a 30 s service level: the rollups are rebuilt with one more spec, and the
+    # day's generation may be the same number as before; the cache must not hand back the old file
+    from kaohe.metrics.rollups import default_specs
+
+    refresh_rollups(store, specs=[*default_specs(), ("service_level", {"threshold_s": 30})])
+    kpis = [("service_level", {"threshold_s": 30}), "aht"]
+    got = compute_kpis(tmp_path, kpis, "2026-10-07/2026-10-08", as_frame=True, rollup_cache=cache)
+    want = compute_kpis(tmp_path, kpis, "2026-10-07/2026-10-08", as_frame=True, use_rollups=False)
+    cols = ["kpi_id", "entity_id", "value", "sample_size"]
+    pd.testing.assert_frame_equal(got[cols], want[cols])
+    assert ("base=calls", "2026-10-07") in cache.reads[1:]
 
 
 # --- when the records are read instead -----------------------------------------------------

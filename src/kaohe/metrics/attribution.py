@@ -20,8 +20,10 @@ the unit that owns the queue:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kaohe.metrics.catalog.registry import KpiError
@@ -42,16 +44,31 @@ class Attribution:
     fallback: Any  # entity of rows placed neither by employee nor by queue (the only center), or None
     centers: int  # number of centers in the org
 
+    @cached_property
+    def _members(self) -> pd.Series:
+        return pd.Series(self.members, dtype=object) if self.members else pd.Series([], dtype=object)
+
     def assign(self, who: pd.Series, queue: pd.Series | None) -> pd.Series:
-        """The entity of each row (None when it cannot be placed at this level)."""
-        known = who.isin(self.members.keys()) & who.notna()
-        out = who.map(self.members).where(known, None)
-        rest = ~known
-        if rest.any():
-            by_queue = queue.map(self.queues) if queue is not None else pd.Series(None, index=who.index, dtype=object)
+        """The entity of each row (None when it cannot be placed at this level).
+
+        Each distinct (employee, queue) pair is looked up once: rows repeat the same few
+        thousand pairs."""
+        queue = queue if queue is not None else pd.Series(None, index=who.index, dtype=object)
+        w_codes, w_uni = pd.factorize(who.astype(object), use_na_sentinel=False)
+        q_codes, q_uni = pd.factorize(queue.astype(object), use_na_sentinel=False)
+        width = max(len(q_uni), 1)
+        pairs, inverse = np.unique(w_codes.astype("int64") * width + q_codes, return_inverse=True)
+        w = pd.Series(np.asarray(w_uni, dtype=object)[pairs // width], dtype=object)
+        q = pd.Series(np.asarray(q_uni, dtype=object)[pairs % width], dtype=object)
+        members = self._members
+        known = pd.Series(members.index.get_indexer(w) >= 0, index=w.index) & w.notna()
+        out = w.map(members).where(known, None)
+        if not known.all():
+            by_queue = q.map(self.queues) if self.queues else pd.Series(None, index=q.index, dtype=object)
             by_queue = by_queue.where(by_queue.notna(), self.fallback)
             out = out.astype(object).where(known, by_queue.astype(object))
-        return out.astype(object).where(out.notna(), None)
+        placed = out.astype(object).where(out.notna(), None).to_numpy(dtype=object)
+        return pd.Series(placed[inverse.reshape(-1)], index=who.index, dtype=object)
 
     def strict(self) -> bool:
         """Do rows left unplaced make the values missing (center level, several centers)?"""

@@ -86,8 +86,16 @@ class EventSource:
     # serve KPI parts when they are current (kaohe.metrics.rollups).
     data_dir: Path | None = None
 
+    _tables: dict[str, Any] = field(default_factory=dict, repr=False)
+
     def table(self, name: str) -> ir.Table | None:
-        return self.backend.table(name) if name in self.names else None
+        """The event table ``name`` (looked up once: reading a Parquet glob's schema is not free)."""
+        if name not in self.names:
+            return None
+        t = self._tables.get(name)
+        if t is None:
+            t = self._tables[name] = self.backend.table(name)
+        return t
 
 
 # --- DuckDB --------------------------------------------------------------------------------

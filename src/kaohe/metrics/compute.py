@@ -25,7 +25,7 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from kaohe.metrics import attribution
+from kaohe.metrics import attribution, uptree
 from kaohe.metrics.attribution import Attribution
 from kaohe.metrics.backends import EventSource, open_source
 from kaohe.metrics.calendar import WorkCalendar
@@ -81,8 +81,7 @@ class KpiValue:
         return self.value is None
 
 
-class LevelError(KpiError):
-    pass
+LevelError = uptree.LevelError
 
 
 def compute_kpis(
@@ -168,18 +167,24 @@ def compute_kpis(
     inputs = _inputs(ctx, src, specs, view) if provenance else None
 
     frames = []
+    stacked = uptree.stack(specs, parts)
     for lv in levels:
         att = atts.get(lv)
         by_entity = _inputs_by_entity(inputs, lv, att, per) if inputs is not None else {}
-        for spec in specs:
-            f = _rollup(spec, parts[spec], lv, org, per, include_missing, att)
+        f = uptree.level_frame(specs, parts, lv, org, per, include_missing, att, stacked)
+        bounds = f["_s"].searchsorted(range(len(specs) + 1))
+        buckets = f.pop("_bucket")
+        values_inputs: list[Any] = []
+        for i, spec in enumerate(specs):
+            lo, hi = int(bounds[i]), int(bounds[i + 1])
             if spec in unloaded:
                 table = next(t for t in spec.definition.inputs if not ctx.has(t))
-                f["missing_reason"] = (f"事件表 {table!r} 未载入。 The event table {table!r} is not loaded.")
-            buckets = f.pop("_bucket")
-            f["inputs"] = (_value_inputs(spec, lv, f["entity_id"], buckets, by_entity, spec in from_reports)
-                           if inputs is not None else [{}] * len(f))
-            frames.append(f)
+                f.iloc[lo:hi, f.columns.get_loc("missing_reason")] = (
+                    f"事件表 {table!r} 未载入。 The event table {table!r} is not loaded.")
+            values_inputs += (_value_inputs(spec, lv, f["entity_id"].iloc[lo:hi], buckets.iloc[lo:hi], by_entity,
+                                            spec in from_reports) if inputs is not None else [{}] * (hi - lo))
+        f["inputs"] = values_inputs
+        frames.append(f.drop(columns=["_s"]))
     frame = pd.concat(frames, ignore_index=True) if frames else _empty_frame()
     frame = frame.drop(columns=["input_tables"])
     if as_frame:
@@ -381,18 +386,22 @@ def table_inputs(ctx: BuildContext, src: EventSource, names: Sequence[str]) -> p
 
 def _value_inputs(spec: KpiSpec, level: str, entities: pd.Series, buckets: pd.Series,
                   by_entity: dict[Any, Any], reports: bool = False) -> list[dict[str, Any]]:
-    """The inputs of each value; one shared dict per (entity, bucket, tables), built once per level."""
+    """The inputs of each value; one shared dict per (entity, bucket, tables), made when first asked."""
     tables = _input_tables(spec, reports)
     cache: dict[Any, dict[str, Any]] = by_entity.setdefault(("__per_tables__", tables), {})
     empty = {t: {"rows": 0, "batches": {}} for t in tables}
     whole = level in ("queue", "company")  # unattributed rows count for the whole company
-    if not cache:
-        for (e, b), per_table in by_entity.items():
-            if e != "__per_tables__":
-                cache[(e, b)] = {t: per_table.get(t, empty[t]) for t in tables}
     keys = pd.to_datetime(buckets).to_numpy().astype("datetime64[ns]").astype("int64").tolist()
     ents = [COMPANY_ID] * len(keys) if whole else entities.tolist()
-    return [cache.get((e, b), empty) for e, b in zip(ents, keys, strict=True)]
+
+    def one(key: tuple[Any, int]) -> dict[str, Any]:
+        hit = cache.get(key)
+        if hit is None:
+            per_table = by_entity.get(key)
+            hit = cache[key] = empty if per_table is None else {t: per_table.get(t, empty[t]) for t in tables}
+        return hit
+
+    return [one(k) for k in zip(ents, keys, strict=True)]
 
 
 def _inputs_by_entity(inputs: pd.DataFrame, level: str, att: Attribution | None, per: Period) -> dict[Any, dict[str, Any]]:
@@ -412,143 +421,18 @@ def _inputs_by_entity(inputs: pd.DataFrame, level: str, att: Attribution | None,
     if not timeless.empty:  # state tables count in every bucket
         df = pd.concat([df[df["bucket"].notna()]] + [timeless.assign(bucket=pd.Timestamp(k)) for k in keys])
     g = df.groupby(["entity", "bucket", "table", "_batch"], dropna=False)["rows"].sum().reset_index()
+    ents = g["entity"].astype(str).tolist()
+    stamps = pd.to_datetime(g["bucket"]).to_numpy().astype("datetime64[ns]").astype("int64").tolist()
+    has_batch = g["_batch"].notna().tolist()
+    batch_ids = g["_batch"].astype(str).tolist()
     out: dict[Any, dict[str, Any]] = {}
-    for ent, b, table, batch, rows in g.itertuples(index=False):
-        key = (str(ent), pd.Timestamp(b).as_unit("ns").value)
-        entry = out.setdefault(key, {}).setdefault(table, {"rows": 0, "batches": {}})
-        entry["rows"] += int(rows)
-        if batch is not None and not (isinstance(batch, float) and math.isnan(batch)):
-            entry["batches"][str(batch)] = entry["batches"].get(str(batch), 0) + int(rows)
+    for ent, b, table, batch, known, rows in zip(ents, stamps, g["table"].tolist(), batch_ids, has_batch,
+                                                  g["rows"].astype("int64").tolist(), strict=True):
+        entry = out.setdefault((ent, b), {}).setdefault(table, {"rows": 0, "batches": {}})
+        entry["rows"] += rows
+        if known:
+            entry["batches"][batch] = entry["batches"].get(batch, 0) + rows
     return out
-
-
-# --- roll-up in Python ---------------------------------------------------------------------
-def _rollup(
-    spec: KpiSpec, parts: pd.DataFrame, level: str, org: pd.DataFrame | None, per: Period, include_missing: bool,
-    att: Attribution | None = None,
-) -> pd.DataFrame:
-    d = spec.definition
-    if level not in d.levels and not (level == "queue" and "queue" in parts.columns):
-        raise LevelError(f"KPI {d.id!r} cannot be computed at level {level!r}")
-    if level == "queue" and "queue" not in parts.columns:
-        raise LevelError(f"KPI {d.id!r} has no queue; valid levels: {', '.join(d.levels)}")
-    df = parts
-    lost = None
-    if level in UNIT_LEVELS:
-        assert org is not None and att is not None
-        key = "_entity"
-        df = df.assign(_entity=att.assign(df["employee_id"], df["queue"] if "queue" in df.columns else None))
-        if att.strict():
-            lost = _unplaced(df, key)
-    elif level == "agent":
-        key = "employee_id"
-    elif level == "queue":
-        key = "queue"
-    else:
-        df = df.assign(_company=COMPANY_ID)
-        key = "_company"
-    df = df[df[key].notna()]
-    # min_count=1 keeps an all-empty sum empty instead of turning it into 0
-    g = df.groupby([key, "bucket"])[["num", "den", "n"]].sum(min_count=1).reset_index()
-    g = g.rename(columns={key: "entity_id"})
-    g["n"] = g["n"].fillna(0).astype("int64")
-    if include_missing:
-        g = _with_missing(g, _entities(level, org, df, key), per)
-    if d.denominator_per_member is not None and not parts.empty:  # no state data at all: missing, not 0 %
-        g = _per_member_denominator(g, spec, level, org, per)
-    g["entity_id"] = g["entity_id"].astype(str)
-    out = _finish(g, spec, level, per)
-    if lost is not None and not lost.empty and att is not None:
-        out = _missing_where_unplaced(out, lost, att, "queue" in parts.columns)
-    return out
-
-
-def _unplaced(df: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Rows no center can be given that would change a value (a 0/0 row changes nothing)."""
-    changes = (df["num"].fillna(0.0) != 0) | (df["den"].fillna(0.0) != 0)
-    return df[df[key].isna() & changes]
-
-
-def _missing_where_unplaced(out: pd.DataFrame, lost: pd.DataFrame, att: Attribution, has_queue: bool) -> pd.DataFrame:
-    """Every center value of a bucket with unplaced rows is missing, with the reason: any
-    center figure would silently leave those rows out."""
-    out = out.copy()
-    for bucket, rows in lost.groupby("bucket"):
-        queues = sorted(map(str, rows["queue"].dropna().unique())) if has_queue else []
-        hit = out["_bucket"] == bucket
-        out.loc[hit, ["value", "numerator", "denominator"]] = float("nan")
-        out.loc[hit, "missing_reason"] = att.reason(queues, int(rows["n"].sum()), has_queue)
-    return out
-
-
-def _entities(level: str, org: pd.DataFrame | None, df: pd.DataFrame, key: str) -> list[Any]:
-    ids = set(df[key].dropna().unique())
-    if org is not None and level in ORG_LEVELS:
-        ids |= set(org[ORG_LEVELS[level]].dropna().unique())
-    if level == "company":
-        ids = {COMPANY_ID}
-    return sorted(ids, key=str)
-
-
-def _with_missing(g: pd.DataFrame, ids: list[Any], per: Period) -> pd.DataFrame:
-    keys = [per.bucket_key(s) for s in per.bucket_starts()]
-    full = pd.MultiIndex.from_product([ids, pd.to_datetime(keys)], names=["entity_id", "bucket"]).to_frame(index=False)
-    g = full.merge(g, on=["entity_id", "bucket"], how="left")
-    g["n"] = g["n"].fillna(0).astype("int64")
-    return g
-
-
-def _per_member_denominator(g: pd.DataFrame, spec: KpiSpec, level: str, org: pd.DataFrame | None,
-                            per: Period) -> pd.DataFrame:
-    fn = spec.definition.denominator_per_member
-    assert fn is not None  # called only for KPIs that have one
-    seats = int(spec.params.get("seats") or 0)
-    if level == "agent":
-        heads = pd.Series(1, index=g["entity_id"])
-    elif level == "company":
-        count = len(org) if org is not None else max(len(g), 1)
-        heads = pd.Series(count, index=g["entity_id"])
-    elif level == "queue":
-        raise LevelError(f"KPI {spec.id!r} cannot be computed per queue")
-    else:
-        assert org is not None
-        hc = org.groupby(ORG_LEVELS[level]).size()
-        heads = g["entity_id"].map(hc).fillna(0)
-    seconds = {per.bucket_key(s): (e - s).total_seconds() for s, e in per.buckets()}
-    bucket_s = g["bucket"].map(lambda b: seconds[b.to_pydatetime()])
-    members = seats if seats > 0 else heads.to_numpy()
-    g["den"] = [fn(spec.params, s) * m for s, m in zip(bucket_s, pd.Series(members, index=g.index), strict=True)]
-    g["n"] = g["den"].fillna(0).round().astype("int64")
-    return g
-
-
-def _finish(g: pd.DataFrame, spec: KpiSpec, level: str, per: Period) -> pd.DataFrame:
-    d = spec.definition
-    num, den, n = g["num"], g["den"], g["n"]
-    if d.kind == "ratio":
-        ok = (n > 0) & den.notna() & (den != 0)
-        value = (num.fillna(0.0) / den.where(ok)) * d.scale
-    else:
-        ok = n > 0
-        value = num.fillna(0.0).where(ok) * d.scale
-    value = value.where(ok)
-    labels = {b: per.bucket_label(b.to_pydatetime()) for b in g["bucket"].unique()}
-    return pd.DataFrame({
-        "kpi_id": d.id,
-        "params": [spec.params] * len(g),
-        "params_key": spec.params_key,
-        "entity_level": level,
-        "entity_id": g["entity_id"],
-        "period": g["bucket"].map(labels),
-        "value": value.astype("float64"),
-        "numerator": num.astype("float64"),
-        "denominator": den.astype("float64"),
-        "sample_size": n.astype("int64"),
-        "unit": d.unit,
-        "input_tables": [d.inputs] * len(g),
-        "missing_reason": pd.Series([None] * len(g), index=g.index, dtype=object),
-        "_bucket": g["bucket"],
-    })
 
 
 def _empty_frame() -> pd.DataFrame:

@@ -41,6 +41,7 @@ import duckdb
 import ibis.expr.operations as ops
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from ibis.common.exceptions import IbisError
 
@@ -236,8 +237,13 @@ def batch_days(path: Path, table: str, tz: str) -> set[date]:
     t = pq.read_table(path, columns=ts + dates)
     days: set[date] = set()
 
-    def local_days(col: pa.ChunkedArray) -> pd.Series:
-        s = pd.Series(col.to_pandas()).dropna()
+    def quarters(col: Any) -> Any:
+        # every zone's offset is a whole number of quarter hours, so the instants of one quarter
+        # hour fall on one local day: converting the distinct quarter hours is enough
+        return pc.floor_temporal(pc.cast(col, pa.timestamp("us")), multiple=15, unit="minute")
+
+    def local_days(col: Any) -> pd.Series:
+        s = pd.Series(pc.unique(col).drop_null().to_pandas())
         if s.empty:
             return s
         return s.dt.tz_localize("UTC").dt.tz_convert(tz).dt.tz_localize(None).dt.floor("D")
@@ -246,21 +252,28 @@ def batch_days(path: Path, table: str, tz: str) -> set[date]:
     for c in ts:
         if interval and c in ("start_at", "end_at"):
             continue
-        days.update(d.date() for d in local_days(t[c]).unique())
+        days.update(d.date() for d in local_days(quarters(t[c])).unique())
     for c in dates:
         days.update(d for d in t[c].unique().to_pylist() if d is not None)
-    if interval:
-        s = pd.Series(t["start_at"].to_pandas())
-        e = pd.Series(t["end_at"].to_pandas()).fillna(s)
-        e = e.where(e > s, s + pd.Timedelta(microseconds=1)) - pd.Timedelta(microseconds=1)
-        frame = pd.DataFrame({"a": local_days(pa.chunked_array([pa.array(s)])),
-                              "b": local_days(pa.chunked_array([pa.array(e)]))}).dropna().drop_duplicates()
+    if interval and t.num_rows:
+        s = pc.cast(t["start_at"], pa.timestamp("us"))
+        e = pc.coalesce(pc.cast(t["end_at"], pa.timestamp("us")), s)
+        tick = pa.scalar(1, pa.duration("us"))
+        e = pc.subtract(pc.if_else(pc.greater(e, s), e, pc.add(s, tick)), tick)  # the last instant in the state
+        pairs = pa.table({"a": quarters(s), "b": quarters(e)}).group_by(["a", "b"]).aggregate([]).to_pandas()
+        pairs = pairs.dropna()
+        frame = pd.DataFrame({"a": _local(pairs["a"], tz), "b": _local(pairs["b"], tz)}).drop_duplicates()
         for a, b in frame.itertuples(index=False):
             d = a.date()
             while d <= b.date():
                 days.add(d)
                 d += timedelta(days=1)
     return days
+
+
+def _local(s: pd.Series, tz: str) -> pd.Series:
+    """UTC instants (naive) as the start of their local day in ``tz``."""
+    return pd.to_datetime(s).dt.tz_localize("UTC").dt.tz_convert(tz).dt.tz_localize(None).dt.floor("D")
 
 
 # --- building -----------------------------------------------------------------------------
@@ -326,7 +339,9 @@ def _refresh_locked(store: Store, root: Path, tz: str | None, specs: Iterable[An
         (root / MANIFEST).unlink(missing_ok=True)
         for f in root.glob("*=*/*.parquet"):
             f.unlink()
-        old = {"format": FORMAT, "tz": tz, "specs": spec_rows, "batches": {}, "groups": {}, "generation": 0}
+        # a new build id: a month summary written for the old partitions can never pass for a new one
+        old = {"format": FORMAT, "tz": tz, "specs": spec_rows, "batches": {}, "groups": {},
+               "generation": int((old or {}).get("generation", 0)), "build": secrets.token_hex(8)}
         report.full = True
     m: dict[str, Any] = dict(old)
     touched, batches = pending(store, m, _tables(groups))
@@ -370,10 +385,11 @@ def _source(store: Store, backend: str, session: Any, threads: int | None) -> Ev
 
 
 def _runs(days: set[date]) -> list[tuple[date, date]]:
-    """Contiguous runs of days as [start, end) pairs."""
+    """Contiguous runs of days as [start, end) pairs, cut at each month's start: one aggregation
+    holds at most a month of parts in memory, however long the store's history."""
     out: list[tuple[date, date]] = []
     for d in sorted(days):
-        if out and out[-1][1] == d:
+        if out and out[-1][1] == d and d.day != 1:
             out[-1] = (out[-1][0], d + timedelta(days=1))
         else:
             out.append((d, d + timedelta(days=1)))
@@ -412,7 +428,7 @@ class _IndexReader:
 
 
 def _build(g: Group, src: EventSource, start: date, end: date, tz: str,
-           index: _IndexReader | None = None) -> tuple[pd.DataFrame, list[str]]:
+           index: _IndexReader | None = None) -> tuple[pd.DataFrame | pa.Table, list[str]]:
     """The parts of a group's KPIs for the days [start, end), one row per key and day."""
     from kaohe.metrics.compute import TIME_COLUMNS, table_inputs
 
@@ -426,11 +442,12 @@ def _build(g: Group, src: EventSource, start: date, end: date, tz: str,
     if g.kind == "index":
         table = g.tables[0]
         t = ctx.bucket_points(ctx.table(table), TIME_COLUMNS[table])
-        df = t.select(*g.columns, "bucket").execute()
+        res = t.select(*g.columns, "bucket").to_pyarrow()
         # in a fixed order (customer first when there is one), so the index is the same however batches came
         order = sorted(g.columns, key=lambda c: (c != "customer_id", c != "offered_at", c))
-        df = df.sort_values(["bucket", *order], na_position="last", kind="stable").reset_index(drop=True)
-        return df, [*g.columns, "bucket"]
+        idx = pc.sort_indices(res, sort_keys=[(c, "ascending", "at_end") for c in ["bucket", *order]])
+        keys = [*g.columns, "bucket"]
+        return _typed(res.take(idx), keys), keys
     if g.kind == "build":
         s = g.specs[0]
         build = s.definition.build
@@ -442,10 +459,10 @@ def _build(g: Group, src: EventSource, start: date, end: date, tz: str,
             if narrow is not None:
                 ctx = BuildContext(lambda n: narrow if n == table else src.table(n), ctx.period, ctx.cut,
                                    ctx.calendar, ctx.backend)
-        df = build(ctx, s.params).execute()
-        keys = [c for c in ("employee_id", "queue", "bucket") if c in df.columns]
-        df = df.rename(columns={k: f"{spec_key(s)}:{k}" for k in PART_KEYS})
-        return _floats(df, keys), keys
+        res = build(ctx, s.params).to_pyarrow()
+        keys = [c for c in ("employee_id", "queue", "bucket") if c in res.column_names]
+        res = res.rename_columns([f"{spec_key(s)}:{c}" if c in PART_KEYS else c for c in res.column_names])
+        return _typed(res, keys), keys
     base = BASES[g.name.split("=", 1)[1]]
     # the base computes what its KPIs need (agent states: the schedule join for adherence)
     ctx._memo["base_kpis"] = frozenset(s.id for s in g.specs)
@@ -468,19 +485,24 @@ def _build(g: Group, src: EventSource, start: date, end: date, tz: str,
             aggs[name] = expr
             cols[f"{spec_key(s)}:{k}"] = name
     keys = list(base.group_by)
-    df = t.group_by(*keys).aggregate(**aggs).execute()
-    out = df[keys].copy()
+    res = t.group_by(*keys).aggregate(**aggs).to_pyarrow()  # Arrow end to end: no pandas round trip
+    columns = {k: res[k] for k in keys}
     for col, name in cols.items():
-        out[col] = df[name] if name else float("nan")
-    return _floats(out, keys), keys
+        columns[col] = res[name] if name else pa.nulls(res.num_rows, pa.float64())
+    return _typed(pa.table(columns), keys), keys
 
 
-def _floats(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    df = df.copy()
-    for c in df.columns:
-        if c not in keys:
-            df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
-    return df
+def _typed(t: pa.Table, keys: Sequence[str]) -> pa.Table:
+    """The partition's column types: keys as text (the bucket a timestamp), parts as float64."""
+    fields = []
+    for name in t.column_names:
+        if name == "bucket" or pa.types.is_timestamp(t.schema.field(name).type):
+            fields.append(pa.field(name, pa.timestamp("us")))
+        elif name in keys:
+            fields.append(pa.field(name, pa.string()))
+        else:
+            fields.append(pa.field(name, pa.float64()))
+    return t.cast(pa.schema(fields))
 
 
 def _arrow(df: pd.DataFrame, keys: Sequence[str]) -> pa.Table:
@@ -501,25 +523,33 @@ def _arrow(df: pd.DataFrame, keys: Sequence[str]) -> pa.Table:
     return pa.Table.from_pandas(df, schema=pa.schema(fields), preserve_index=False)
 
 
-def _write_days(d: Path, frame: pd.DataFrame, keys: list[str], start: date, end: date, days: dict[str, int],
-                gen: int) -> None:
+def _write_days(d: Path, frame: pd.DataFrame | pa.Table, keys: list[str], start: date, end: date,
+                days: dict[str, int], gen: int) -> None:
     d.mkdir(parents=True, exist_ok=True)
-    by_day: dict[date, pd.DataFrame] = {}
-    if not frame.empty:
-        b = pd.to_datetime(frame["bucket"])
-        frame = frame.assign(bucket=b)
-        for k, sub in frame.groupby(b.dt.date, sort=False):
-            by_day[k] = sub
+    by_day: dict[date, pa.Table] = {}
+    if len(frame):
+        # one Arrow table for the whole run of days, then a slice per day
+        table = frame if isinstance(frame, pa.Table) else \
+            _arrow(frame.assign(bucket=pd.to_datetime(frame["bucket"])), keys)
+        day_of = pc.cast(pc.floor_temporal(table["bucket"], unit="day"), pa.date32())
+        order = pc.sort_indices(day_of)
+        table, day_of = table.take(order), day_of.take(order)
+        values, counts = pc.value_counts(day_of).flatten() if len(day_of) else ([], [])
+        pos = 0
+        runs = sorted(zip(values.to_pylist(), counts.to_pylist(), strict=True)) if len(day_of) else []
+        for day_value, count in runs:
+            by_day[day_value] = table.slice(pos, count)
+            pos += count
     day = start
     while day < end:
         path = d / f"{day.isoformat()}.parquet"
         sub = by_day.get(day)
-        if sub is None or sub.empty:
+        if sub is None or sub.num_rows == 0:
             path.unlink(missing_ok=True)
             days.pop(day.isoformat(), None)
         else:
             tmp = d / f".{day.isoformat()}.tmp-{secrets.token_hex(4)}"
-            pq.write_table(_arrow(sub, keys), tmp)
+            pq.write_table(sub, tmp)
             os.replace(tmp, path)
             days[day.isoformat()] = gen
         day += timedelta(days=1)
@@ -528,13 +558,13 @@ def _write_days(d: Path, frame: pd.DataFrame, keys: list[str], start: date, end:
 # --- reading ------------------------------------------------------------------------------
 @dataclass
 class RollupCache:
-    """Day partitions read so far, kept between ``compute_kpis`` calls: a month-to-date refresh
-    reads only the days whose partition changed. ``reads`` lists every (table, day) read."""
+    """Partitions read so far, kept between ``compute_kpis`` calls: a month-to-date refresh reads
+    only the days whose partition changed. ``reads`` lists every (group, day or month) read from disk."""
 
-    tables: dict[tuple[str, str], tuple[int, pa.Table]] = field(default_factory=dict)
+    tables: dict[tuple[str, str], tuple[Any, pa.Table]] = field(default_factory=dict)
     reads: list[tuple[str, str]] = field(default_factory=list)
 
-    def get(self, root: Path, group: str, day: str, gen: int) -> pa.Table:
+    def get(self, root: Path, group: str, day: str, gen: Any) -> pa.Table:
         hit = self.tables.get((group, day))
         if hit is not None and hit[0] == gen:
             return hit[1]
@@ -542,6 +572,59 @@ class RollupCache:
         self.tables[(group, day)] = (gen, t)
         self.reads.append((group, day))
         return t
+
+    def month(self, root: Path, group: str, month: str, sig: str, days: Mapping[str, Any],
+              keys: Sequence[str], build: str = "") -> pa.Table:
+        """A whole month of a group summed over its days (one row per key): read from its summary
+        file when one exists for these day partitions, else summed from the days and kept."""
+        slot = f"month-{month}"
+        hit = self.tables.get((group, slot))
+        if hit is not None and hit[0] == sig:
+            return hit[1]
+        path = root / group / f"{slot}-{sig}.parquet"
+        try:
+            t = pq.read_table(path)
+            self.reads.append((group, slot))
+        except FileNotFoundError:
+            t = month_summary([self.get(root, group, d, f"{build}:{g}") for d, g in sorted(days.items())], keys,
+                              month)
+            _keep_summary(path, t)
+        self.tables[(group, slot)] = (sig, t)
+        return t
+
+
+def month_signature(manifest: Mapping[str, Any], days: Mapping[str, Any]) -> str:
+    """Which partitions a month summary was made from: the build and each day's generation."""
+    items = [manifest.get("build", ""), sorted((d, int(g)) for d, g in days.items())]
+    return hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]
+
+
+def month_summary(tables: Sequence[pa.Table], keys: Sequence[str], month: str) -> pa.Table:
+    """The day partitions of one month summed per key (sums and counts add up; see ``additive``)."""
+    t = pa.concat_tables(list(tables), promote_options="permissive")
+    group_keys = [k for k in keys if k != "bucket"]
+    values = [c for c in t.column_names if c not in keys]
+    agg = t.group_by(group_keys, use_threads=False).aggregate([(c, "sum") for c in values])
+    agg = agg.rename_columns([c[:-4] if c.endswith("_sum") and c[:-4] in values else c for c in agg.column_names])
+    start = datetime.fromisoformat(f"{month}-01")
+    agg = agg.append_column("bucket", pa.repeat(pa.scalar(start, pa.timestamp("us")), agg.num_rows))
+    return agg.select(t.column_names).cast(t.schema)
+
+
+def _keep_summary(path: Path, t: pa.Table) -> None:
+    """Write a month summary atomically and drop the month's older summaries; a read-only or
+    full disk only means the next reader sums the days again."""
+    tmp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
+    try:
+        pq.write_table(t, tmp)
+        os.replace(tmp, path)
+        prefix = path.name.rsplit("-", 1)[0]
+        for old in path.parent.glob(f"{prefix}-*.parquet"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        log.warning("month summary %s not kept", path, exc_info=True)
+        tmp.unlink(missing_ok=True)
 
 
 class RollupView:
@@ -568,20 +651,42 @@ class RollupView:
             d += timedelta(days=1)
         return out
 
+    def _whole_month(self, days: list[str]) -> bool:
+        """Do ``days`` make a whole calendar month that falls in one bucket of the period?"""
+        first = date.fromisoformat(days[0])
+        nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        if first.day != 1 or len(days) != (nxt - first).days:
+            return False
+        return bool(self.period.bucket_key(datetime.fromisoformat(days[0]))
+                    == self.period.bucket_key(datetime.fromisoformat(days[-1])))
+
     def _read(self, group: str) -> pa.Table | None:
         info = self.m["groups"][group]
         tables = []
+        by_month: dict[str, list[str]] = {}
         for day in self._days():
-            gen = info["days"].get(day)
-            if gen is None:
+            by_month.setdefault(day[:7], []).append(day)
+        for month, days in by_month.items():
+            present = {d: info["days"][d] for d in days if d in info["days"]}
+            if not present:
                 continue
-            t = self.cache.get(self.root, group, day, int(gen))
-            key = self.period.bucket_key(datetime.fromisoformat(day))
-            i = t.schema.get_field_index("bucket")
-            tables.append(t.set_column(i, "bucket", pa.repeat(pa.scalar(key, pa.timestamp("us")), t.num_rows)))
+            if self._whole_month(days):
+                t = self.cache.month(self.root, group, month, month_signature(self.m, present), present,
+                                     info["keys"], str(self.m.get("build", "")))
+                tables.append(self._in_bucket(t, days[0]))
+                continue
+            for day, gen in present.items():
+                # the build id too: a full rebuild starts the generations again
+                version = f"{self.m.get('build', '')}:{gen}"
+                tables.append(self._in_bucket(self.cache.get(self.root, group, day, version), day))
         if not tables:
             return None
         return pa.concat_tables(tables, promote_options="permissive")
+
+    def _in_bucket(self, t: pa.Table, day: str) -> pa.Table:
+        key = self.period.bucket_key(datetime.fromisoformat(day))
+        i = t.schema.get_field_index("bucket")
+        return t.set_column(i, "bucket", pa.repeat(pa.scalar(key, pa.timestamp("us")), t.num_rows))
 
     def parts(self, specs: Sequence[KpiSpec]) -> dict[KpiSpec, pd.DataFrame]:
         from kaohe.metrics.compute import _normalise
