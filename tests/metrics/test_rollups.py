@@ -265,6 +265,22 @@ def test_a_whole_month_is_read_from_its_summary_kept_until_a_day_of_it_changes(t
     assert len(sorted((tmp_path / ROLLUP_DIR / "base=calls").glob("month-2026-10-*.parquet"))) == 1
 
 
+def test_a_first_build_of_a_whole_month_writes_its_summary(tmp_path):
+    october = [date(2026, 10, 1) + timedelta(days=k) for k in range(31)]
+    store = _store(tmp_path, org=ORG, calls=[c for d in october for c in day_calls(d)])
+    refresh_rollups(store)
+    assert len(list((tmp_path / ROLLUP_DIR / "base=calls").glob("month-2026-10-*.parquet"))) == 1
+    cache = RollupCache()
+    kpis = ["handled_calls", "aht", "service_level", "abandon_rate"]
+    got = compute_kpis(tmp_path, kpis, "2026-10", level=LEVELS, as_frame=True, rollup_cache=cache)
+    assert [r for r in cache.reads if r[0] == "base=calls"] == [("base=calls", "month-2026-10")]
+    want = compute_kpis(tmp_path, kpis, "2026-10", level=LEVELS, as_frame=True, use_rollups=False)
+    cols = ["kpi_id", "entity_level", "entity_id", "value", "sample_size"]
+    pd.testing.assert_frame_equal(got[cols], want[cols])
+    a1 = got[(got.kpi_id == "aht") & (got.entity_id == "a1")].iloc[0]
+    assert (a1.numerator, a1.sample_size) == (31 * 210, 62)  # each day: 70 s + 140 s over two calls
+
+
 def test_a_cache_kept_across_a_full_rebuild_serves_the_new_partitions(tmp_path):
     store = _store(tmp_path, org=ORG, calls=day_calls(date(2026, 10, 7)))
     refresh_rollups(store)

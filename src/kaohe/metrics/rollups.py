@@ -365,7 +365,13 @@ def _refresh_locked(store: Store, root: Path, tz: str | None, specs: Iterable[An
             for start, end in _runs(days):
                 frame, keys = _build(g, src, start, end, tz, _IndexReader(root, ginfo, report))
                 info["keys"] = keys
-                _write_days(root / name, frame, keys, start, end, info["days"], gen)
+                table = _write_days(root / name, frame, keys, start, end, info["days"], gen)
+                if table is not None and g.kind != "index" and start.day == 1 and end == _next_month(start):
+                    # a whole month rebuilt (a first build): its summary costs one group-by of what is in hand
+                    month = start.isoformat()[:7]
+                    present = {d: v for d, v in info["days"].items() if d.startswith(month + "-")}
+                    _keep_summary(root / name / f"month-{month}-{month_signature(m, present)}.parquet",
+                                  month_summary([table], keys, month))
             report.rebuilt[name] = sorted(days)
         m["groups"] = ginfo
     m["batches"] = batches
@@ -523,10 +529,17 @@ def _arrow(df: pd.DataFrame, keys: Sequence[str]) -> pa.Table:
     return pa.Table.from_pandas(df, schema=pa.schema(fields), preserve_index=False)
 
 
+def _next_month(d: date) -> date:
+    return (d.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 def _write_days(d: Path, frame: pd.DataFrame | pa.Table, keys: list[str], start: date, end: date,
-                days: dict[str, int], gen: int) -> None:
+                days: dict[str, int], gen: int) -> pa.Table | None:
+    """Write one partition per day of [start, end) (none for a day without rows); returns the rows
+    written as one Arrow table (None when there were none)."""
     d.mkdir(parents=True, exist_ok=True)
     by_day: dict[date, pa.Table] = {}
+    table = None
     if len(frame):
         # one Arrow table for the whole run of days, then a slice per day
         table = frame if isinstance(frame, pa.Table) else \
@@ -553,6 +566,7 @@ def _write_days(d: Path, frame: pd.DataFrame | pa.Table, keys: list[str], start:
             os.replace(tmp, path)
             days[day.isoformat()] = gen
         day += timedelta(days=1)
+    return table
 
 
 # --- reading ------------------------------------------------------------------------------
