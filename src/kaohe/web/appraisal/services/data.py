@@ -296,39 +296,18 @@ _ROLLUP_CACHES: dict[str, Any] = {}
 _ROLLUP_CACHES_LOCK = threading.Lock()
 
 
-def _file_checked_cache() -> Any:
-    """A RollupCache that also compares each day file's identity (inode, size, modification time).
-
-    The cache alone keys a day by the rollups' generation number, and a full rebuild (a changed KPI
-    definition adds a spec, another zone) starts the generations again at 1: the same (day, generation)
-    would then serve the old file's columns. A rebuilt file is a new file, so its identity tells."""
-    from kaohe.metrics.rollups import RollupCache
-
-    class FileCheckedCache(RollupCache):
-        def __init__(self) -> None:
-            super().__init__()
-            self.stamps: dict[tuple[str, str], tuple[int, int, int, int]] = {}
-
-        def get(self, root: Path, group: str, day: str, gen: int) -> Any:
-            st = (root / group / f"{day}.parquet").stat()
-            stamp = (gen, st.st_ino, st.st_size, st.st_mtime_ns)
-            if self.stamps.get((group, day)) != stamp:
-                self.tables.pop((group, day), None)
-                self.stamps[(group, day)] = stamp
-            return super().get(root, group, day, gen)
-
-    return FileCheckedCache()
-
-
 def rollup_cache(company: Any) -> Any:
     """The process's RollupCache of a company's store: the day partitions read by earlier computations,
     so a month-to-date recompute reads again only the days whose rollups changed (its `reads` lists
-    every day partition read from disk)."""
+    every day partition read from disk). The rollups key a day by their build and generation, so a full
+    rebuild (a changed KPI definition, another zone) is never served from the old partitions."""
+    from kaohe.metrics.rollups import RollupCache
+
     key = str(store_dir(company))
     with _ROLLUP_CACHES_LOCK:
         cache = _ROLLUP_CACHES.get(key)
         if cache is None:
-            cache = _ROLLUP_CACHES[key] = _file_checked_cache()
+            cache = _ROLLUP_CACHES[key] = RollupCache()
         return cache
 
 
