@@ -357,7 +357,8 @@ class _FileKeys:
 
     def table(self) -> pa.Table | None:
         """The staged rows' keys and source rows, or None for a file too large to keep them."""
-        return pa.concat_tables(self.parts) if self.parts else None
+        # a chunk whose key column held no value at all may be typed null: promote it to the others' type
+        return pa.concat_tables(self.parts, promote_options="permissive") if self.parts else None
 
     def surely_unique(self) -> bool:
         """True when no key repeats (an empty key counts as a value: two rows without one repeat it);
@@ -365,7 +366,9 @@ class _FileKeys:
         DuckDB query does, without loading DuckDB in a process that has not yet (the command line)."""
         if not self.parts or len(self.key) != 1:
             return False
-        col = pa.chunked_array([p.column(self.key[0]) for p in self.parts])
+        table = self.table()
+        assert table is not None  # parts were kept
+        col = table.column(self.key[0])
         return bool(len(pc.unique(col)) == len(col))
 
     def time_bound(self) -> tuple[str, Any, Any] | None:
