@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 # The web personas (one org, one agent sheet on a small test scheme) drive the browser tests too.
 from tests.web.conftest import cycle, data_dirs, library, org, sheet  # noqa: F401  (pytest fixtures)
@@ -96,7 +97,13 @@ def shot(request: pytest.FixtureRequest) -> Iterator[Callable]:
 
     def take(page, label: str) -> Path:
         path = folder / f"{next(counter):02d}-{_slug(label)}.png"
-        page.screenshot(path=str(path), full_page=True)
+        try:
+            page.screenshot(path=str(path), full_page=True, timeout=15_000)
+        except PlaywrightTimeout:
+            # a page that reloads itself (a check in progress reloads when its job ends) can be caught
+            # between two documents: take the picture again once the next one has loaded
+            page.wait_for_load_state("load")
+            page.screenshot(path=str(path), full_page=True)
         return path
 
     yield take
