@@ -99,7 +99,8 @@ WORDS = {
 }
 
 
-@pytest.mark.parametrize(("language", "viewport"), [("zh-hans", WIDE), ("en", PHONE)], ids=["zh-1366", "en-390"])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1366", "390"])
 def test_hr_loads_a_correction_and_sees_the_corrected_value(browser: Browser, live_server, org, october, tmp_path,
                                                            language, viewport):
     words = WORDS[language]
